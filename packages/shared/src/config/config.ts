@@ -1,0 +1,142 @@
+import { availableParallelism } from "node:os";
+import { ConfigReader, type EnvMap } from "./config-reader.ts";
+
+export const STORAGE_DRIVERS = ["fs", "s3"] as const;
+export const DERIVATIVE_FORMATS = ["webp", "avif"] as const;
+export type DerivativeFormat = (typeof DERIVATIVE_FORMATS)[number];
+
+/** Everything the services read from the environment, validated once and frozen. */
+export interface Config {
+  readonly logLevel: string;
+  /** Time allowed for in-flight work on SIGTERM/SIGINT before the process exits anyway. */
+  readonly shutdownTimeoutMs: number;
+  /** Base of every public image URL: `<publicBaseUrl>/<companyId>/products/<id>/images/<imageId>.<ext>`. */
+  readonly publicBaseUrl: string;
+  readonly mongo: { readonly url: string; readonly dbName: string };
+  readonly redis: { readonly url: string };
+  readonly queue: { readonly prefix: string };
+  readonly storage: {
+    readonly driver: (typeof STORAGE_DRIVERS)[number];
+    readonly fsDir: string;
+    readonly s3: {
+      readonly endpoint: string | undefined;
+      readonly region: string;
+      readonly bucket: string;
+      readonly accessKeyId: string | undefined;
+      readonly secretAccessKey: string | undefined;
+      readonly forcePathStyle: boolean;
+      /** Prefix for every object key, so several deployments (or tests) can share a bucket. */
+      readonly keyPrefix: string;
+    };
+  };
+  readonly api: {
+    readonly host: string;
+    readonly port: number;
+    /** Uploads handled at once per process; past it the API answers 503 with Retry-After. */
+    readonly maxConcurrentUploads: number;
+    /** Whether the API serves stored objects under `/files/` (always on for the fs driver). */
+    readonly serveFiles: boolean;
+    /** How long a verified API key is trusted from cache; bounds how late a revocation bites. */
+    readonly authCacheTtlMs: number;
+    readonly oauth: {
+      readonly jwksUrl: string | undefined;
+      readonly jwksFile: string | undefined;
+      readonly issuer: string | undefined;
+      readonly audience: string | undefined;
+      readonly companyClaim: string;
+    };
+  };
+  readonly worker: {
+    readonly healthPort: number;
+    readonly concurrency: number;
+    readonly sharpConcurrency: number;
+    readonly derivativeWidths: readonly number[];
+    readonly derivativeFormats: readonly DerivativeFormat[];
+    readonly maxPixels: number;
+    readonly imageTimeoutSeconds: number;
+    readonly reconcileIntervalMs: number;
+    /** Age after which a staged object that was never appended counts as abandoned. */
+    readonly stagedGraceMs: number;
+  };
+}
+
+const KEY_PREFIX_PATTERN = /^[a-zA-Z0-9._-]*(\/[a-zA-Z0-9._-]+)*\/?$/;
+
+export function parseConfig(env: EnvMap): Config {
+  const read = new ConfigReader(env);
+  const apiPort = read.integer("API_PORT", 3000, { min: 0, max: 65535 });
+  const driver = read.oneOf("STORAGE_DRIVER", STORAGE_DRIVERS, "fs");
+  const keyPrefix = read.string("S3_KEY_PREFIX", "");
+  if (!KEY_PREFIX_PATTERN.test(keyPrefix)) read.problem(`S3_KEY_PREFIX may hold only letters, digits, . _ - and /, got "${keyPrefix}"`);
+  const publicBaseUrl = read
+    .url("PUBLIC_BASE_URL", `http://127.0.0.1:${apiPort}/files`, ["http:", "https:"])
+    .replace(/\/+$/, "");
+  const cores = availableParallelism();
+
+  const config: Config = {
+    logLevel: read.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
+    shutdownTimeoutMs: read.integer("SHUTDOWN_TIMEOUT_MS", 10_000, { min: 0, max: 600_000 }),
+    publicBaseUrl,
+    mongo: {
+      url: read.url("MONGO_URL", "mongodb://127.0.0.1:27017", ["mongodb:", "mongodb+srv:"]),
+      dbName: read.string("MONGO_DB", "image_ingest"),
+    },
+    redis: { url: read.url("REDIS_URL", "redis://127.0.0.1:6379", ["redis:", "rediss:"]) },
+    queue: { prefix: read.string("QUEUE_PREFIX", "bull") },
+    storage: {
+      driver,
+      fsDir: read.string("FS_STORAGE_DIR", ".data/objects"),
+      s3: {
+        endpoint: read.optionalString("S3_ENDPOINT"),
+        region: read.string("S3_REGION", "us-east-1"),
+        bucket: driver === "s3" ? read.requiredString("S3_BUCKET", "STORAGE_DRIVER is s3") : read.string("S3_BUCKET", ""),
+        accessKeyId: read.optionalString("S3_ACCESS_KEY_ID"),
+        secretAccessKey: read.optionalString("S3_SECRET_ACCESS_KEY"),
+        forcePathStyle: read.boolean("S3_FORCE_PATH_STYLE", false),
+        keyPrefix: keyPrefix === "" || keyPrefix.endsWith("/") ? keyPrefix : `${keyPrefix}/`,
+      },
+    },
+    api: {
+      host: read.string("API_HOST", "127.0.0.1"),
+      port: apiPort,
+      maxConcurrentUploads: read.integer("API_MAX_CONCURRENT_UPLOADS", 32, { min: 1, max: 10_000 }),
+      serveFiles: driver === "fs" || read.boolean("API_SERVE_FILES", true),
+      authCacheTtlMs: read.integer("AUTH_CACHE_TTL_MS", 2_000, { min: 0, max: 5_000 }),
+      oauth: {
+        jwksUrl: read.optionalString("OAUTH_JWKS_URL"),
+        jwksFile: read.optionalString("OAUTH_JWKS_FILE"),
+        issuer: read.optionalString("OAUTH_ISSUER"),
+        audience: read.optionalString("OAUTH_AUDIENCE"),
+        companyClaim: read.string("OAUTH_COMPANY_CLAIM", "company_id"),
+      },
+    },
+    worker: {
+      healthPort: read.integer("WORKER_HEALTH_PORT", 3001, { min: 0, max: 65535 }),
+      concurrency: read.integer("WORKER_CONCURRENCY", Math.max(1, cores), { min: 1, max: 256 }),
+      sharpConcurrency: read.integer("SHARP_CONCURRENCY", 1, { min: 0, max: 64 }),
+      derivativeWidths: read.integerList("DERIVATIVE_WIDTHS", [320, 640, 1280, 1920], { min: 16, max: 8192 }),
+      derivativeFormats: read.subsetOf("DERIVATIVE_FORMATS", DERIVATIVE_FORMATS, ["webp"]),
+      maxPixels: read.integer("MAX_INPUT_PIXELS", 40_000_000, { min: 1, max: 268_402_689 }),
+      imageTimeoutSeconds: read.integer("IMAGE_TIMEOUT_SECONDS", 30, { min: 1, max: 3_600 }),
+      reconcileIntervalMs: read.integer("RECONCILE_INTERVAL_MS", 60_000, { min: 1_000, max: 86_400_000 }),
+      stagedGraceMs: read.integer("STAGED_GRACE_MS", 15 * 60_000, { min: 0, max: 7 * 86_400_000 }),
+    },
+  };
+
+  const { oauth } = config.api;
+  if (oauth.jwksUrl && oauth.jwksFile) read.problem("set only one of OAUTH_JWKS_URL and OAUTH_JWKS_FILE");
+  if ((oauth.jwksUrl || oauth.jwksFile) && (!oauth.issuer || !oauth.audience)) {
+    read.problem("OAUTH_ISSUER and OAUTH_AUDIENCE are required when a JWKS is configured");
+  }
+  if (driver === "s3" && !config.storage.s3.endpoint && !config.storage.s3.region) read.problem("S3_REGION is required for AWS S3");
+  read.assertValid();
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { contentTypeOfKey } from "../images/image-keys.ts";
+import { readBounded } from "./read-bounded.ts";
+import { isSafeKey, type ObjectSummary, type Storage } from "./storage.ts";
+
+/**
+ * Objects as files under one directory: the embedded default for a single machine. Writes go
+ * to a temporary file and are renamed into place, so a reader never sees half an object.
+ */
+export function createFsStorage(rootDir: string): Storage {
+  const root = resolve(rootDir);
+  const pathOf = (key: string): string => {
+    const path = resolve(root, key);
+    if (!isSafeKey(key) || !path.startsWith(root + sep)) throw new Error(`unsafe storage key: ${JSON.stringify(key)}`);
+    return path;
+  };
+  const sizeOf = async (path: string): Promise<number | null> => {
+    try {
+      const info = await stat(path);
+      return info.isFile() ? info.size : null;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw error;
+    }
+  };
+
+  return {
+    name: "fs",
+
+    async put(key, body) {
+      const path = pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      const temporary = `${path}.${randomUUID()}.tmp`;
+      await writeFile(temporary, body);
+      await rename(temporary, path);
+    },
+
+    async get(key) {
+      const path = pathOf(key);
+      const size = await sizeOf(path);
+      if (size === null) return null;
+      return { body: createReadStream(path), contentType: contentTypeOfKey(key), contentLength: size, etag: null };
+    },
+
+    async getBuffer(key, maxBytes) {
+      const object = await this.get(key);
+      return object ? readBounded(object.body, key, maxBytes) : null;
+    },
+
+    async exists(key) {
+      return (await sizeOf(pathOf(key))) !== null;
+    },
+
+    async delete(keys) {
+      await Promise.all(keys.map((key) => rm(pathOf(key), { force: true })));
+    },
+
+    async *list(prefix) {
+      yield* walk(root, join(root, prefix.split("/").slice(0, -1).join("/")), prefix);
+    },
+
+    async ping() {
+      await mkdir(root, { recursive: true });
+      await stat(root);
+    },
+
+    close() {},
+  };
+}
+
+async function* walk(root: string, dir: string, prefix: string): AsyncGenerator<ObjectSummary> {
+  let entries: import("node:fs").Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      yield* walk(root, path, prefix);
+    } else if (entry.isFile() && !entry.name.endsWith(".tmp")) {
+      const key = relative(root, path).split(sep).join("/");
+      if (!key.startsWith(prefix)) continue;
+      const info = await stat(path);
+      yield { key, size: info.size, lastModified: info.mtime };
+    }
+  }
+}

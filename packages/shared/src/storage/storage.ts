@@ -1,0 +1,47 @@
+import type { Readable } from "node:stream";
+
+export interface StoredObject {
+  readonly body: Readable;
+  readonly contentType: string;
+  readonly contentLength: number;
+  readonly etag: string | null;
+}
+
+export interface ObjectSummary {
+  readonly key: string;
+  readonly size: number;
+  readonly lastModified: Date;
+}
+
+/**
+ * Where image bytes live. Keys are relative (`<companyId>/products/...`); an adapter may add
+ * its own prefix. Every method is idempotent where that makes sense: deleting a missing key
+ * succeeds, so cleanup can always be retried.
+ */
+export interface Storage {
+  readonly name: "s3" | "fs";
+  put(key: string, body: Buffer, options: { contentType: string; cacheControl?: string }): Promise<void>;
+  /** Null when the key does not exist. */
+  get(key: string): Promise<StoredObject | null>;
+  /** Reads a whole object, refusing one larger than `maxBytes`. Null when it does not exist. */
+  getBuffer(key: string, maxBytes: number): Promise<Buffer | null>;
+  exists(key: string): Promise<boolean>;
+  delete(keys: readonly string[]): Promise<void>;
+  /** Every key under a prefix, page by page; for the on-demand full sweep, never for routine work. */
+  list(prefix: string): AsyncIterable<ObjectSummary>;
+  /** Throws when the store does not answer. */
+  ping(): Promise<void>;
+  close(): void;
+}
+
+/** A safe relative key: no leading slash, no `..`, no empty segments, only plain characters. */
+export function isSafeKey(key: string): boolean {
+  return /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(key) && !key.split("/").some((part) => part === "." || part === "..");
+}
+
+export class ObjectTooLargeError extends Error {
+  constructor(key: string, maxBytes: number) {
+    super(`object ${key} is larger than ${maxBytes} bytes`);
+    this.name = "ObjectTooLargeError";
+  }
+}
