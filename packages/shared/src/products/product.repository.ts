@@ -35,8 +35,11 @@ interface RevisionDoc {
 
 export type ProductChange = { readonly kind: "update"; readonly fields: ProductFields } | { readonly kind: "delete" };
 
-/** Decides a change from the current state; throw an AppError to refuse it. Must be pure: it may run several times. */
-export type DecideChange<R> = (current: Product) => { change: ProductChange; result: R };
+/**
+ * Decides a change from the current state: `null` for "nothing to change", or throw an AppError
+ * to refuse. Must be pure: under contention it runs again on the newer state.
+ */
+export type DecideChange<R> = (current: Product) => { change: ProductChange | null; result: R };
 
 export interface ChangeOutcome<R> {
   readonly previous: Product;
@@ -152,6 +155,7 @@ export function createProductRepository(db: Db): ProductRepository {
         if (!current || current.deleted) throw new AppError("product_not_found", "Product not found");
         const previous = toProduct(current);
         const { change, result } = decide(previous);
+        if (change === null) return { previous, product: previous, result };
         const next: RevisionDoc = {
           ...current,
           _id: new ObjectId(),
