@@ -57,6 +57,13 @@ export interface Config {
     readonly reconcileIntervalMs: number;
     /** Age after which a staged object that was never appended counts as abandoned. */
     readonly stagedGraceMs: number;
+    /**
+     * How long a worker's lock on an active job lasts without renewal (BullMQ `lockDuration`);
+     * a worker that died outright loses its jobs to another after about this long. Default 30 s.
+     */
+    readonly lockDurationMs: number;
+    /** How often workers look for jobs whose lock lapsed (BullMQ `stalledInterval`). Default 30 s. */
+    readonly stalledIntervalMs: number;
   };
 }
 
@@ -120,6 +127,8 @@ export function parseConfig(env: EnvMap): Config {
       imageTimeoutSeconds: read.integer("IMAGE_TIMEOUT_SECONDS", 30, { min: 1, max: 3_600 }),
       reconcileIntervalMs: read.integer("RECONCILE_INTERVAL_MS", 60_000, { min: 1_000, max: 86_400_000 }),
       stagedGraceMs: read.integer("STAGED_GRACE_MS", 15 * 60_000, { min: 0, max: 7 * 86_400_000 }),
+      lockDurationMs: read.integer("WORKER_LOCK_DURATION_MS", 30_000, { min: 1_000, max: 3_600_000 }),
+      stalledIntervalMs: read.integer("WORKER_STALLED_INTERVAL_MS", 30_000, { min: 1_000, max: 3_600_000 }),
     },
   };
 

@@ -26,6 +26,11 @@ export interface ImageRepository {
   markRejected(imageId: string, reason: RejectionReason, detail: string): Promise<boolean>;
   /** Images in a status whose last change is older than `before`, oldest first. */
   findStale(status: ImageStatus, before: Date, limit: number): Promise<ImageRecord[]>;
+  /**
+   * Images in one of `statuses` whose id sorts after `afterId` (null: from the start), in id
+   * order: lets an audit walk the whole ledger a bounded batch at a time.
+   */
+  findAfter(statuses: readonly ImageStatus[], afterId: string | null, limit: number): Promise<ImageRecord[]>;
   ensureIndexes(): Promise<void>;
 }
 
@@ -104,6 +109,12 @@ export function createImageRepository(db: Db): ImageRepository {
         .sort({ updatedAt: 1 })
         .limit(limit)
         .toArray();
+      return docs.map(toRecord);
+    },
+
+    async findAfter(statuses, afterId, limit) {
+      const filter: Filter<ImageDoc> = { status: { $in: [...statuses] }, ...(afterId === null ? {} : { _id: { $gt: afterId } }) };
+      const docs = await images.find(filter).sort({ _id: 1 }).limit(limit).toArray();
       return docs.map(toRecord);
     },
   };

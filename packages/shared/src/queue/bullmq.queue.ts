@@ -83,6 +83,10 @@ export interface JobWorkerOptions {
   readonly prefix: string;
   readonly handlers: JobHandlers;
   readonly concurrency: number;
+  /** BullMQ `lockDuration`: how long an active job's lock lasts between renewals. Default 30 s. */
+  readonly lockDurationMs?: number;
+  /** BullMQ `stalledInterval`: how often jobs whose lock lapsed are taken back. Default 30 s. */
+  readonly stalledIntervalMs?: number;
   readonly onFailed?: (name: string, jobId: string | undefined, error: Error, willRetry: boolean) => void;
 }
 
@@ -112,7 +116,14 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
         throw error;
       }
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency, autorun: true },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      autorun: true,
+      ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+      ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+    },
   );
   worker.on("error", () => {});
   worker.on("failed", (job, error) => {
