@@ -1,0 +1,16 @@
+export { findContainerEngine } from "./container-engine.ts";
+export { findBinary, serversDir } from "./find-binary.ts";
+export { findFreePort, findFreePorts, isPortTaken } from "./free-port.ts";
+export { INSTALL_COMMAND, MissingServerError } from "./missing-server.error.ts";
+export { describeServices, type ProvisionOptions, provisionServices } from "./provision-services.ts";
+export { createS3Client } from "./s3-bucket.ts";
+export { type DedicatedRedis, startRedisServer } from "./start-redis-server.ts";
+export { toServiceEnv } from "./service-env.ts";
+export type {
+  ManagedServer,
+  ProvisionedServices,
+  S3Settings,
+  ServiceSettings,
+  ServiceSource,
+  ServiceVersions,
+} from "./service-settings.ts";
