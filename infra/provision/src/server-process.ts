@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { once } from "node:events";
+import { withParentDeathSignal } from "./parent-death-signal.ts";
 import { reapOnExit, signalProcessGroup } from "./process-reaper.ts";
 import { waitUntil } from "./wait-until.ts";
 
@@ -118,18 +119,4 @@ export class ServerProcess {
     const tail = text.trimEnd().split("\n").slice(-lines).join("\n");
     return `Last lines of ${this.#spec.logFile}:\n${tail || "(empty)"}`;
   }
-}
-
-let parentDeathSupported: boolean | undefined;
-
-/**
- * Wraps the command in util-linux's `setpriv --pdeathsig`, which asks the kernel to signal the
- * server when its parent dies, even by SIGKILL, when no exit handler runs. Without setpriv
- * (not Linux), the exit and signal handlers are all there is.
- */
-function withParentDeathSignal(command: string, args: readonly string[], signal: NodeJS.Signals): [string, string[]] {
-  parentDeathSupported ??=
-    process.platform === "linux" && spawnSync("setpriv", ["--pdeathsig", "TERM", "--", "true"], { stdio: "ignore" }).status === 0;
-  if (!parentDeathSupported) return [command, [...args]];
-  return ["setpriv", ["--pdeathsig", signal.replace(/^SIG/, ""), "--", command, ...args]];
 }

@@ -1,0 +1,158 @@
+// `pnpm start`: the servers (kept in .data/), then the API and the worker, then demo data on a
+// first run. Ctrl-C or SIGTERM stops the API and the worker first, then the servers.
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { findFreePort, isPortTaken } from "./free-port.ts";
+import { describeServices, provisionServices } from "./provision-services.ts";
+import type { ProvisionedServices } from "./service-settings.ts";
+import { toServiceEnv } from "./service-env.ts";
+import { AppProcess } from "./start/app-process.ts";
+import { createDemoData, type DemoData, readDemoMarker, writeDemoMarker } from "./start/demo-data.ts";
+import { formatSummary } from "./start/summary.ts";
+import { waitUntil } from "./wait-until.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+const DATA_DIR = join(ROOT, ".data");
+const READY_TIMEOUT_MS = 60_000;
+/** A server that dies is started again after this long, so its absence can be seen (readyz 503). */
+const SERVER_RESTART_DELAY_MS = 10_000;
+
+const say = (line: string) => process.stderr.write(`[start] ${line}\n`);
+
+let services: ProvisionedServices | undefined;
+let provisioning: Promise<ProvisionedServices> | undefined;
+const apps: AppProcess[] = [];
+let shuttingDown: Promise<void> | undefined;
+
+function shutdown(exitCode: number): Promise<void> {
+  shuttingDown ??= (async () => {
+    say("stopping the API and the worker");
+    const grace = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000) + 5_000;
+    await Promise.all(apps.map((app) => app.stop(grace)));
+    const started = services ?? (await provisioning?.catch(() => undefined));
+    if (started) {
+      say("stopping the servers");
+      await started.stop();
+    }
+    say("stopped");
+    process.exit(exitCode);
+  })();
+  return shuttingDown;
+}
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    if (shuttingDown) {
+      say("stopping now");
+      for (const app of apps) app.kill();
+      process.exit(1);
+    }
+    void shutdown(0);
+  });
+}
+
+async function choosePort(variable: string, fallback: number): Promise<number> {
+  const wanted = Number(process.env[variable] ?? fallback);
+  if (!(await isPortTaken(wanted))) return wanted;
+  const port = await findFreePort();
+  say(`port ${wanted} is taken; ${variable}=${port}`);
+  return port;
+}
+
+/** Restarts a local server that stops on its own (a crash, or someone stopping it by hand). */
+function superviseServers(started: ProvisionedServices): void {
+  for (const server of [started.mongo, started.redis, started.s3]) {
+    server.onUnexpectedExit((reason) => {
+      if (shuttingDown) return;
+      say(`${server.name} server stopped (${reason}); starting it again in ${SERVER_RESTART_DELAY_MS / 1000} s`);
+      void sleep(SERVER_RESTART_DELAY_MS)
+        .then(() => (shuttingDown ? undefined : server.start()))
+        .then(() => {
+          if (!shuttingDown) say(`${server.name} server is back: ${server.describe()}`);
+        })
+        .catch((error: unknown) => say(`${server.name} server did not come back: ${String(error)}`));
+    });
+  }
+}
+
+async function prepareDemo(env: NodeJS.ProcessEnv, started: ProvisionedServices): Promise<{ demo?: DemoData; isNew: boolean; problem?: string }> {
+  const marker = join(DATA_DIR, "demo.json");
+  const { settings } = started;
+  // Which database the demo lives in: the data dir for our own servers, the URL for external ones.
+  const fingerprint = settings.source === "env" ? `env ${settings.mongoUrl}` : `${settings.source} ${DATA_DIR}`;
+  const earlier = started.persistent ? readDemoMarker(marker, fingerprint) : undefined;
+  if (earlier) return { demo: earlier, isNew: false };
+  try {
+    const demo = await createDemoData({ script: join(ROOT, "services/cli/src/main.ts"), cwd: ROOT, env, timeoutMs: 60_000 });
+    if (started.persistent) writeDemoMarker(marker, fingerprint, demo);
+    return { demo, isNew: true };
+  } catch (error) {
+    return { isNew: false, problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(DATA_DIR, { recursive: true });
+  provisioning = provisionServices({ dataDir: join(DATA_DIR, "servers"), handleSignals: false });
+  services = await provisioning;
+  if (shuttingDown) return;
+  for (const line of describeServices(services)) say(line);
+  superviseServers(services);
+
+  const apiPort = await choosePort("API_PORT", 3000);
+  const workerPort = await choosePort("WORKER_HEALTH_PORT", 3001);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...toServiceEnv(services.settings),
+    API_HOST: "127.0.0.1",
+    API_PORT: String(apiPort),
+    WORKER_HEALTH_PORT: String(workerPort),
+    PUBLIC_BASE_URL: `${apiUrl}/files`,
+  };
+
+  const api = new AppProcess({ name: "api", script: join(ROOT, "services/api/src/main.ts"), cwd: ROOT, env, color: 36 });
+  const worker = new AppProcess({ name: "worker", script: join(ROOT, "services/worker/src/main.ts"), cwd: ROOT, env, color: 35 });
+  apps.push(api, worker);
+  for (const app of apps) {
+    void app.exited.then((reason) => {
+      if (shuttingDown) return;
+      say(`${app.name} stopped (${reason}); stopping everything`);
+      void shutdown(1);
+    });
+  }
+
+  const ready = await waitUntil(async () => (await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(2_000) })).status === 200, {
+    timeoutMs: READY_TIMEOUT_MS,
+    intervalMs: 250,
+    abort: () => (api.running ? undefined : new Error("the API stopped before it was ready")),
+  }).catch((error: unknown) => {
+    if (!shuttingDown) say(String(error instanceof Error ? error.message : error));
+    return false;
+  });
+  if (shuttingDown) return;
+  if (!ready) {
+    say(`the API did not answer 200 on ${apiUrl}/readyz within ${READY_TIMEOUT_MS / 1000} s`);
+    await shutdown(1);
+    return;
+  }
+
+  const demo = await prepareDemo(env, services);
+  if (shuttingDown) return;
+  process.stdout.write(
+    formatSummary({
+      apiUrl,
+      workerUrl: `http://127.0.0.1:${workerPort}`,
+      servers: describeServices(services),
+      demo: demo.demo,
+      demoIsNew: demo.isNew,
+      demoProblem: demo.problem,
+    }),
+  );
+}
+
+main().catch(async (error: unknown) => {
+  say(error instanceof Error ? error.message : String(error));
+  await shutdown(1);
+});
