@@ -1,0 +1,225 @@
+import { createHash } from "node:crypto";
+import {
+  contentTypeOfKey,
+  type Derivative,
+  derivativeKey,
+  type ImageRecord,
+  type ImageRepository,
+  type ImageStatus,
+  ObjectTooLargeError,
+  type ProcessImagePayload,
+  type ProductRepository,
+  type RejectionReason,
+  type Storage,
+  sniffImageFormat,
+} from "@ingest/shared";
+import { derivativeWidths } from "../images/derivative-widths.ts";
+import type { DecodedImage, ImageCodec } from "../images/image.codec.ts";
+import { type DerivativeSettings, deleteImageObjects } from "../images/image-objects.ts";
+import { ImageRejection } from "../images/image-rejection.ts";
+import { readJpegFrame, unsupportedJpegVariant } from "../images/jpeg-frame.ts";
+import { thumbHashBase64, toHexColor } from "../images/placeholder.ts";
+import { isImageReferenced, removeImageFromProduct } from "../images/product-references.ts";
+import { retireImage } from "../images/retire-image.ts";
+import { stripMetadata } from "../originals/strip-metadata.ts";
+import { isLosslessWebp } from "../originals/webp-metadata.ts";
+import type { WorkerLog } from "../worker-log.ts";
+
+/**
+ * Uploads are capped at 5 MiB, but an original this worker re-encoded (to apply its orientation)
+ * can be larger than the upload; a retry must still be able to read it.
+ */
+export const MAX_STORED_ORIGINAL_BYTES = 32 * 1024 * 1024;
+const DERIVATIVE_CACHE_CONTROL = "public, max-age=31536000, immutable";
+
+export interface ProcessImageDeps {
+  readonly images: ImageRepository;
+  readonly products: ProductRepository;
+  readonly storage: Storage;
+  readonly codec: ImageCodec;
+  readonly settings: DerivativeSettings & { readonly imageTimeoutSeconds: number };
+  readonly log: WorkerLog;
+}
+
+export type ProcessImageResult =
+  | { readonly outcome: "ready"; readonly derivatives: number }
+  | { readonly outcome: "rejected"; readonly reason: RejectionReason }
+  | { readonly outcome: "discarded" }
+  | { readonly outcome: "skipped"; readonly status: ImageStatus | "missing" };
+
+/**
+ * Verifies one managed image and makes it ready, or rejects it. Idempotent: keys are
+ * deterministic, the cleaned original is a fixed point of cleaning, and the record only points
+ * at derivatives once all of them are written. Transient failures (storage, database) throw and
+ * BullMQ retries; a rejection is a verdict, returned as a result and never retried.
+ */
+export async function processImage({ imageId }: ProcessImagePayload, deps: ProcessImageDeps): Promise<ProcessImageResult> {
+  const image = await deps.images.find(imageId);
+  if (!image) return { outcome: "skipped", status: "missing" };
+  switch (image.status) {
+    case "ready":
+    case "rejected":
+      return { outcome: "skipped", status: image.status };
+    case "removed":
+    case "deleted":
+      // Dropped while queued: make sure nothing of it stays behind, including a partial run's output.
+      await retireImage(image, deps);
+      return { outcome: "discarded" };
+    case "staged":
+      // The API appends before it moves the image on; a staged image that is referenced lost only
+      // that last step. One that is not referenced is still being uploaded, or was abandoned.
+      if (!(await isImageReferenced(deps.products, image))) return { outcome: "skipped", status: "staged" };
+      await deps.images.transition(image.id, ["staged"], "processing");
+      break;
+    case "processing":
+      break;
+  }
+
+  const deadline = Date.now() + deps.settings.imageTimeoutSeconds * 1000;
+  let verified: { bytes: Buffer; decoded: DecodedImage };
+  try {
+    verified = await readAndVerify(image, deps, deadline);
+  } catch (error) {
+    if (error instanceof ImageRejection) return rejectImage(image, error, deps);
+    throw error;
+  }
+
+  if (!(await isImageReferenced(deps.products, image))) {
+    await retireImage(image, deps);
+    return { outcome: "discarded" };
+  }
+
+  let output: Awaited<ReturnType<typeof renderOutputs>>;
+  try {
+    output = await renderOutputs(image, verified, deps, deadline);
+  } catch (error) {
+    if (error instanceof ImageRejection) return rejectImage(image, error, deps);
+    throw error;
+  }
+
+  // Derivatives first, the cleaned original last, the record after both: a crash anywhere in
+  // between leaves the image `processing` with nothing new referenced, and the retry overwrites
+  // the same keys.
+  await Promise.all(
+    output.derivatives.map(({ derivative, data }) =>
+      deps.storage.put(derivative.key, data, { contentType: contentTypeOfKey(derivative.key), cacheControl: DERIVATIVE_CACHE_CONTROL }),
+    ),
+  );
+  if (!output.original.equals(verified.bytes)) await deps.storage.put(image.key, output.original, { contentType: image.contentType });
+
+  const marked = await deps.images.markReady(image.id, {
+    width: output.width,
+    height: output.height,
+    bytes: output.original.length,
+    sha256: sha256(output.original),
+    placeholder: output.placeholder,
+    dominantColor: output.dominantColor,
+    derivatives: output.derivatives.map(({ derivative }) => derivative),
+  });
+  if (!marked) {
+    const now = await deps.images.find(image.id);
+    if (now && (now.status === "removed" || now.status === "deleted")) {
+      await retireImage(now, deps);
+      return { outcome: "discarded" };
+    }
+    return { outcome: "skipped", status: now?.status ?? "missing" };
+  }
+  // Removed from the product while we worked? The revision decides, whatever the status says.
+  if (!(await isImageReferenced(deps.products, image))) {
+    const now = await deps.images.find(image.id);
+    if (now) await retireImage(now, deps);
+    return { outcome: "discarded" };
+  }
+  deps.log.info({ imageId: image.id, derivatives: output.derivatives.length }, "image ready");
+  return { outcome: "ready", derivatives: output.derivatives.length };
+}
+
+async function readAndVerify(image: ImageRecord, deps: ProcessImageDeps, deadline: number): Promise<{ bytes: Buffer; decoded: DecodedImage }> {
+  let bytes: Buffer | null;
+  try {
+    bytes = await deps.storage.getBuffer(image.key, MAX_STORED_ORIGINAL_BYTES);
+  } catch (error) {
+    if (error instanceof ObjectTooLargeError) throw new ImageRejection("corrupt", `stored object is larger than ${MAX_STORED_ORIGINAL_BYTES} bytes`);
+    throw error;
+  }
+  if (bytes === null) throw new ImageRejection("empty", "no stored bytes for this image");
+  if (bytes.length === 0) throw new ImageRejection("empty", "the file is empty");
+
+  const sniffed = await sniffImageFormat(bytes);
+  if (sniffed === null) throw new ImageRejection("not_an_image", "the bytes are not a PNG, JPEG or WebP image");
+  if (sniffed !== image.format) throw new ImageRejection("type_mismatch", `the bytes are ${sniffed}, but the image was stored as ${image.format}`);
+  if (sniffed === "jpeg") {
+    const frame = readJpegFrame(bytes);
+    const variant = frame ? unsupportedJpegVariant(frame) : null;
+    if (variant) throw new ImageRejection("unsupported_variant", `${variant} is not supported`);
+  }
+  const decoded = await deps.codec.decode(bytes, deadline);
+  if (decoded.format !== sniffed) throw new ImageRejection("corrupt", `the decoder reads ${decoded.format}, the signature says ${sniffed}`);
+  return { bytes, decoded };
+}
+
+async function renderOutputs(image: ImageRecord, verified: { bytes: Buffer; decoded: DecodedImage }, deps: ProcessImageDeps, deadline: number) {
+  const original = await cleanOriginal(verified.bytes, verified.decoded, deps.codec, deadline);
+  const derivatives: { derivative: Derivative; data: Buffer }[] = [];
+  // One at a time: jobs already run in parallel, and each render holds a decoded image.
+  for (const format of deps.settings.derivativeFormats) {
+    for (const width of derivativeWidths(original.width, deps.settings.derivativeWidths)) {
+      const rendered = await deps.codec.renderDerivative(original.data, width, format, deadline);
+      const key = derivativeKey(image.companyId, image.productId, image.id, width, format);
+      derivatives.push({
+        derivative: { key, width: rendered.width, height: rendered.height, format, bytes: rendered.data.length, sha256: sha256(rendered.data) },
+        data: rendered.data,
+      });
+    }
+  }
+  const summary = await deps.codec.summarize(original.data, deadline);
+  return {
+    original: original.data,
+    width: original.width,
+    height: original.height,
+    derivatives,
+    placeholder: thumbHashBase64(summary.rgba),
+    dominantColor: toHexColor(summary.dominant),
+  };
+}
+
+/**
+ * The bytes to serve at the public URL: never with EXIF (GPS, serial numbers), XMP, IPTC, comments
+ * or trailing payloads. An upright still image loses them at the container level, pixels untouched;
+ * one that needs rotating, or an animation (only its first frame was decoded, so only that is
+ * served), is re-encoded in its own format at high quality. Cleaning a cleaned file changes nothing.
+ */
+async function cleanOriginal(bytes: Buffer, decoded: DecodedImage, codec: ImageCodec, deadline: number) {
+  if (decoded.orientation === 1 && decoded.pages === 1) {
+    const stripped = stripMetadata(bytes, decoded.format);
+    if (stripped) {
+      // The stripped file must decode to the same image, or it is not served.
+      const check = await codec.decode(stripped, deadline).catch((error: unknown) => {
+        if (error instanceof ImageRejection && error.reason !== "timeout") return null;
+        throw error;
+      });
+      if (check && check.width === decoded.width && check.height === decoded.height && check.orientation === 1 && check.pages === 1) {
+        return { data: stripped, width: decoded.width, height: decoded.height };
+      }
+    }
+  }
+  const lossless = decoded.format === "png" || (decoded.format === "webp" && isLosslessWebp(bytes));
+  return codec.reencodeOriginal(bytes, decoded.format, { lossless }, deadline);
+}
+
+/** Takes the image out of its product, deletes its objects, then records the verdict. */
+async function rejectImage(image: ImageRecord, rejection: ImageRejection, deps: ProcessImageDeps): Promise<ProcessImageResult> {
+  await removeImageFromProduct(deps.products, image);
+  await deleteImageObjects(deps.storage, image, deps.settings);
+  const marked = await deps.images.markRejected(image.id, rejection.reason, rejection.message);
+  if (!marked) {
+    // Removed by its owner meanwhile: the objects are already gone, so finish that path too.
+    await deps.images.transition(image.id, ["removed"], "deleted");
+  }
+  deps.log.warn({ imageId: image.id, reason: rejection.reason, detail: rejection.message }, "image rejected");
+  return { outcome: "rejected", reason: rejection.reason };
+}
+
+function sha256(data: Buffer): string {
+  return createHash("sha256").update(data).digest("hex");
+}

@@ -1,0 +1,125 @@
+import {
+  checkDependencies,
+  connectMongo,
+  createJobQueue,
+  createLoggerOptions,
+  createRedis,
+  createRepositories,
+  createStorage,
+  ensureIndexes,
+  loadConfig,
+  pingMongo,
+  pingRedis,
+  startJobWorker,
+} from "@ingest/shared";
+import { pino } from "pino";
+import { startHealthServer } from "./health/health.server.ts";
+import { configureSharp, createImageCodec } from "./images/image.codec.ts";
+import { createJobHandlers } from "./jobs/job-handlers.ts";
+import { createRedisAuditCursor } from "./reconcile/audit-cursor.ts";
+import { keepTrying } from "./keep-trying.ts";
+
+/**
+ * The worker process, composed in dependency order. Nothing connects at import time; every
+ * resource opened here is closed by `stop`.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = pino(createLoggerOptions("worker", config.logLevel));
+  configureSharp({ concurrency: config.worker.sharpConcurrency });
+
+  const mongo = await connectMongo(config.mongo.url, config.mongo.dbName);
+  const repositories = createRepositories(mongo.db);
+  await ensureIndexes(repositories);
+
+  // BullMQ's worker blocks on its connection and must wait out outages; queue calls must not hang.
+  const blockingRedis = createRedis(config.redis.url, "blocking");
+  const requestRedis = createRedis(config.redis.url, "request");
+  for (const redis of [blockingRedis, requestRedis]) redis.on("error", () => {}); // readiness reports outages
+  const storage = createStorage(config.storage);
+  const queue = createJobQueue(requestRedis, config.queue.prefix);
+
+  const handlers = createJobHandlers({
+    ...repositories,
+    storage,
+    queue,
+    codec: createImageCodec({ maxPixels: config.worker.maxPixels }),
+    auditCursor: createRedisAuditCursor(requestRedis, config.queue.prefix),
+    settings: {
+      derivativeWidths: config.worker.derivativeWidths,
+      derivativeFormats: config.worker.derivativeFormats,
+      imageTimeoutSeconds: config.worker.imageTimeoutSeconds,
+      stagedGraceMs: config.worker.stagedGraceMs,
+    },
+    log,
+  });
+  const worker = startJobWorker({
+    connection: blockingRedis,
+    prefix: config.queue.prefix,
+    handlers,
+    concurrency: config.worker.concurrency,
+    lockDurationMs: config.worker.lockDurationMs,
+    stalledIntervalMs: config.worker.stalledIntervalMs,
+    onFailed: (job, jobId, error, willRetry) => log.warn({ job, jobId, willRetry, err: error }, "job failed"),
+  });
+
+  // Redis may be away at start; the schedule is set as soon as it answers, without blocking jobs.
+  const scheduling = keepTrying(
+    () => queue.scheduleEvery("reconcile", config.worker.reconcileIntervalMs),
+    (error) => log.warn({ err: error }, "could not schedule reconciliation yet; retrying"),
+  );
+
+  let stopping = false;
+  const health = await startHealthServer({
+    host: config.api.host,
+    port: config.worker.healthPort,
+    isStopping: () => stopping,
+    readiness: () =>
+      checkDependencies({
+        mongodb: () => pingMongo(mongo.db),
+        redis: () => pingRedis(requestRedis),
+        storage: () => storage.ping(),
+      }),
+  });
+  log.info(
+    { healthPort: health.port, concurrency: config.worker.concurrency, sharpConcurrency: config.worker.sharpConcurrency, queuePrefix: config.queue.prefix },
+    "worker started",
+  );
+
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, "second signal: exiting now; active jobs return to the queue when their locks lapse");
+      process.exit(130);
+    }
+    stopping = true;
+    log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, "stopping: no new jobs, finishing active ones");
+    // The last resort if a close hangs: exit anyway, a little after the promised timeout.
+    setTimeout(() => {
+      log.error("shutdown overran its timeout; exiting");
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 5_000).unref();
+    try {
+      // Active jobs finish within the timeout or are handed back; no derivative is referenced
+      // before all of an image's outputs are written, so an interrupted job leaves nothing visible.
+      await worker.close(config.shutdownTimeoutMs);
+      scheduling.cancel();
+      await queue.close();
+      await health.close();
+      await Promise.allSettled([blockingRedis.quit(), requestRedis.quit()]);
+      await mongo.close();
+      storage.close();
+      log.info("stopped");
+    } catch (error) {
+      log.error({ err: error }, "shutdown failed");
+      process.exitCode = 1;
+    }
+  };
+  process.on("SIGTERM", (signal) => void stop(signal));
+  process.on("SIGINT", (signal) => void stop(signal));
+}
+
+main().catch((error: unknown) => {
+  // The logger may not exist yet (a bad config); stderr always does.
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

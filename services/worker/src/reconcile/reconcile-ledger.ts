@@ -1,0 +1,142 @@
+import type { CredentialRepository, ImageRecord, ImageRepository, JobQueue, ProductRepository, Storage } from "@ingest/shared";
+import type { DerivativeSettings } from "../images/image-objects.ts";
+import { isImageReferenced } from "../images/product-references.ts";
+import { retireImage } from "../images/retire-image.ts";
+import type { WorkerLog } from "../worker-log.ts";
+import type { AuditCursor } from "./audit-cursor.ts";
+
+export interface ReconcileDeps {
+  readonly images: ImageRepository;
+  readonly products: ProductRepository;
+  readonly credentials: CredentialRepository;
+  readonly storage: Storage;
+  readonly queue: Pick<JobQueue, "enqueue" | "isLive">;
+  readonly auditCursor: AuditCursor;
+  readonly settings: DerivativeSettings & { readonly stagedGraceMs: number };
+  readonly log: WorkerLog;
+}
+
+export interface ReconcileOptions {
+  /** Report what would be done, change nothing. Default false. */
+  readonly dryRun?: boolean;
+  /** The run's idea of now (tests move it forward instead of waiting). Default: the clock. */
+  readonly now?: Date;
+  /** Most images looked at per step and run. Default 100. */
+  readonly batchSize?: number;
+  /** A `processing` image this long without a live job is queued again. Default 2 minutes. */
+  readonly processingStaleMs?: number;
+  /** A `removed` image this long without a live delete job is deleted here. Default 1 minute. */
+  readonly removedStaleMs?: number;
+}
+
+export type ReconcileActionKind =
+  /** processing, referenced, no live job: queued again */
+  | "requeue"
+  /** staged past the grace period and referenced (a crash between append and status change) */
+  | "promote"
+  /** staged past the grace period, never appended: its object is deleted */
+  | "discard-staged"
+  /** removed, no live delete job: its objects are deleted */
+  | "delete-removed"
+  /** processing or ready, but its product (or the product's reference to it) is gone */
+  | "retire-unreferenced";
+
+export interface ReconcileAction {
+  readonly kind: ReconcileActionKind;
+  readonly imageId: string;
+  readonly url: string;
+}
+
+export interface ReconcileReport {
+  readonly dryRun: boolean;
+  readonly actions: ReconcileAction[];
+  /** Ready images whose product reference the audit checked this run. */
+  readonly audited: number;
+  /** Expired token revocations forgotten; null in a dry run. */
+  readonly revokedTokensPruned: number | null;
+  readonly failures: { readonly imageId: string; readonly error: string }[];
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Brings the ledger's intents to their end, from MongoDB alone (the bucket is never listed here):
+ * work that lost its job is queued again, abandoned uploads and dropped images are freed, and a
+ * rolling audit retires ready images whose product no longer lists them. Every step is bounded
+ * and idempotent, so runs may overlap (the repeatable job and `pnpm cli reconcile`).
+ * One image's failure does not stop the others: it is listed in `failures`, and the caller
+ * decides (the job fails so BullMQ retries it; the CLI prints it and exits non-zero).
+ */
+export async function reconcileLedger(deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+  const dryRun = options.dryRun ?? false;
+  const now = options.now ?? new Date();
+  const limit = options.batchSize ?? 100;
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  const report: { -readonly [K in keyof ReconcileReport]: ReconcileReport[K] } = { dryRun, actions: [], audited: 0, revokedTokensPruned: null, failures: [] };
+
+  const act = async (kind: ReconcileActionKind, image: ImageRecord, perform: () => Promise<unknown>) => {
+    report.actions.push({ kind, imageId: image.id, url: image.url });
+    if (!dryRun) await perform();
+  };
+  const each = async (images: ImageRecord[], visit: (image: ImageRecord) => Promise<void>) => {
+    for (const image of images) {
+      try {
+        await visit(image);
+      } catch (error) {
+        report.failures.push({ imageId: image.id, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  };
+
+  // Processing with no live job: Redis was down at upload, or a job ran out of attempts.
+  await each(await deps.images.findStale("processing", ago(options.processingStaleMs ?? 2 * MINUTE), limit), async (image) => {
+    if (!(await isImageReferenced(deps.products, image))) {
+      await act("retire-unreferenced", image, () => retireImage(image, deps));
+    } else if (!(await deps.queue.isLive("process-image", { imageId: image.id }))) {
+      await act("requeue", image, () => deps.queue.enqueue("process-image", { imageId: image.id }, { replaceFinished: true }));
+    }
+  });
+
+  // Staged past the grace period: the upload either died before its append, or after it.
+  await each(await deps.images.findStale("staged", ago(deps.settings.stagedGraceMs), limit), async (image) => {
+    if (await isImageReferenced(deps.products, image)) {
+      await act("promote", image, async () => {
+        await deps.images.transition(image.id, ["staged"], "processing");
+        await deps.queue.enqueue("process-image", { imageId: image.id }, { replaceFinished: true });
+      });
+    } else {
+      await act("discard-staged", image, () => retireImage(image, deps));
+    }
+  });
+
+  // Removed whose delete job never ran (Redis down at the time) or gave up.
+  await each(await deps.images.findStale("removed", ago(options.removedStaleMs ?? MINUTE), limit), async (image) => {
+    if (!(await deps.queue.isLive("delete-image", { imageId: image.id }))) {
+      await act("delete-removed", image, () => retireImage(image, deps));
+    }
+  });
+
+  // Audit: a slice of the ready images per run, wrapping around. Catches a product deleted (or an
+  // image dropped) by a request that died before it recorded the removal.
+  const cursor = await deps.auditCursor.read();
+  const batch = await deps.images.findAfter(["ready"], cursor, limit);
+  report.audited = batch.length;
+  await each(batch, async (image) => {
+    if (image.updatedAt > ago(MINUTE)) return; // just finished: its removal may be on its way
+    if (!(await isImageReferenced(deps.products, image))) await act("retire-unreferenced", image, () => retireImage(image, deps));
+  });
+  if (!dryRun) await deps.auditCursor.write(batch.length < limit ? null : (batch.at(-1)?.id ?? null));
+
+  if (!dryRun) report.revokedTokensPruned = await deps.credentials.pruneRevokedTokens(now);
+
+  if (report.actions.length > 0 || report.failures.length > 0) {
+    deps.log.info({ dryRun, actions: countByKind(report.actions), failures: report.failures.length }, "reconciled");
+  }
+  return report;
+}
+
+export function countByKind(actions: readonly ReconcileAction[]): Partial<Record<ReconcileActionKind, number>> {
+  const counts: Partial<Record<ReconcileActionKind, number>> = {};
+  for (const action of actions) counts[action.kind] = (counts[action.kind] ?? 0) + 1;
+  return counts;
+}
