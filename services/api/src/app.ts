@@ -1,0 +1,64 @@
+import multipart from "@fastify/multipart";
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import fp from "fastify-plugin";
+import type { AppDeps } from "./app-deps.ts";
+import { createAuthenticator } from "./auth/authenticator.ts";
+import authPlugin from "./plugins/auth.plugin.ts";
+import earlyReplyPlugin from "./plugins/early-reply.plugin.ts";
+import errorHandlerPlugin from "./plugins/error-handler.plugin.ts";
+import mongoPlugin from "./plugins/mongo.plugin.ts";
+import queuePlugin from "./plugins/queue.plugin.ts";
+import redisPlugin from "./plugins/redis.plugin.ts";
+import requestIdPlugin, { generateRequestId } from "./plugins/request-id.plugin.ts";
+import storagePlugin from "./plugins/storage.plugin.ts";
+import swaggerPlugin from "./plugins/swagger.plugin.ts";
+import apiRoutes from "./routes/api.routes.ts";
+import fileRoutes from "./routes/files/file.routes.ts";
+import healthRoutes from "./routes/health/health.routes.ts";
+import { createServices } from "./services/create-services.ts";
+import { MAX_FILE_BYTES } from "./services/upload.service.ts";
+
+/**
+ * The whole API as one plugin over injected, already-open connections. It takes ownership of
+ * them: closing the app closes them (queue, then storage, Redis, MongoDB).
+ */
+async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps }): Promise<void> {
+  await instance.register(requestIdPlugin);
+  await instance.register(errorHandlerPlugin);
+  await instance.register(earlyReplyPlugin);
+
+  await instance.register(mongoPlugin, { connection: deps.mongo, repositories: deps.repositories });
+  await instance.register(redisPlugin, { connection: deps.redis });
+  await instance.register(storagePlugin, { storage: deps.storage });
+  await instance.register(queuePlugin, { queue: deps.queue });
+
+  await instance.register(swaggerPlugin);
+  await instance.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
+  const authenticate = createAuthenticator({ config: deps.config.api, credentials: deps.repositories.credentials, jwks: deps.jwks });
+  await instance.register(authPlugin, { authenticate });
+
+  const services = createServices(deps);
+  await instance.register(healthRoutes, { services });
+  if (deps.config.api.serveFiles) await instance.register(fileRoutes, { storage: deps.storage });
+  await instance.register(apiRoutes, { prefix: "/api/v1", services });
+}
+
+export const appPlugin = fp(app, { name: "app", fastify: "5.x" });
+
+/** Server-wide options: request ids, JSON bodies up to 1 MiB, strict validation (unknown fields are a 400). */
+export function serverOptions(logger: FastifyServerOptions["logger"] = false): FastifyServerOptions {
+  return {
+    logger,
+    genReqId: generateRequestId,
+    logController: new LogController({ requestIdLogLabel: "requestId" }),
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true } },
+  };
+}
+
+/** Builds (but does not start) the API. Tests call this and use inject() or listen on port 0. */
+export async function createApp(deps: AppDeps, options: FastifyServerOptions = serverOptions()): Promise<FastifyInstance> {
+  const instance = Fastify(options);
+  await instance.register(appPlugin, { deps });
+  return instance;
+}

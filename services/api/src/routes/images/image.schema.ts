@@ -1,0 +1,109 @@
+import { bearerSecurity, errorResponses, ifMatchHeaders, productIdParams } from "../common.schema.ts";
+
+const tags = ["images"];
+const nullableString = { type: ["string", "null"] } as const;
+const nullableInteger = { type: ["integer", "null"] } as const;
+
+export const uploadImageSchema = {
+  tags,
+  summary: "Upload a product image",
+  description:
+    "multipart/form-data with one file in the field `file`: PNG, JPEG or WebP (judged by its bytes), at most 5 MiB (5,242,880 bytes), at most 20 images per product. The image is processed in the background; its status is listed by GET .../images.",
+  security: bearerSecurity,
+  consumes: ["multipart/form-data"],
+  params: productIdParams,
+  body: {
+    type: "object",
+    required: ["file"],
+    properties: { file: { type: "string", format: "binary", description: "The image bytes." } },
+  },
+  response: {
+    201: {
+      type: "object",
+      required: ["imageUrl", "imageUrls", "imageId", "status"],
+      properties: {
+        imageUrl: { type: "string" },
+        imageUrls: { type: "array", items: { type: "string" } },
+        imageId: { type: "string" },
+        status: { type: "string", enum: ["processing"] },
+      },
+    },
+    ...errorResponses,
+  },
+} as const;
+
+export const deleteImageSchema = {
+  tags,
+  summary: "Remove one image by zero-based index",
+  security: bearerSecurity,
+  params: {
+    type: "object",
+    required: ["id", "index"],
+    properties: { ...productIdParams.properties, index: { type: "string", description: "Zero-based index into imageUrls." } },
+  },
+  headers: ifMatchHeaders,
+  response: {
+    200: {
+      type: "object",
+      required: ["imageUrls"],
+      properties: { imageUrls: { type: "array", items: { type: "string" } }, version: { type: "integer" } },
+    },
+    ...errorResponses,
+  },
+} as const;
+
+const derivativeSchema = {
+  type: "object",
+  properties: {
+    url: { type: "string" },
+    width: { type: "integer" },
+    height: { type: "integer" },
+    format: { type: "string" },
+    bytes: { type: "integer" },
+  },
+} as const;
+
+export const listImagesSchema = {
+  tags,
+  summary: "Status of each image of a product, in imageUrls order",
+  security: bearerSecurity,
+  params: productIdParams,
+  response: {
+    200: {
+      type: "object",
+      required: ["productId", "version", "images", "recentlyRejected"],
+      properties: {
+        productId: { type: "string" },
+        version: { type: "integer" },
+        images: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              index: { type: "integer" },
+              url: { type: "string" },
+              status: { type: "string", enum: ["processing", "ready", "rejected", "external"] },
+              imageId: nullableString,
+              format: nullableString,
+              width: nullableInteger,
+              height: nullableInteger,
+              placeholder: { ...nullableString, description: "A tiny preview (thumbhash, base64) to show while loading." },
+              dominantColor: { ...nullableString, description: "#rrggbb" },
+              derivatives: { type: "array", items: derivativeSchema },
+              rejectionReason: nullableString,
+            },
+          },
+        },
+        recentlyRejected: {
+          type: "array",
+          description: "Images of this product rejected by processing in the last 7 days; they are no longer in imageUrls.",
+          items: {
+            type: "object",
+            properties: { imageId: { type: "string" }, url: { type: "string" }, reason: nullableString, rejectedAt: { type: "string", format: "date-time" } },
+          },
+        },
+      },
+    },
+    ...errorResponses,
+  },
+} as const;

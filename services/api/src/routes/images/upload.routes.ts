@@ -1,0 +1,31 @@
+import type { FastifyInstance } from "fastify";
+import { createUploadSource } from "../../http/multipart-file.reader.ts";
+import { principalOf } from "../../plugins/auth.plugin.ts";
+import type { Services } from "../../services/create-services.ts";
+import { etagOf } from "../../services/etag.ts";
+import { uploadImageSchema } from "./image.schema.ts";
+
+/**
+ * POST /api/v1/products/:id/images. Its own encapsulated context, because no body may be read
+ * before the handler has checked the product and the cap: multipart is parsed lazily by the
+ * handler, and every other media type is accepted unread (the handler answers 400).
+ */
+export default async function uploadRoutes(app: FastifyInstance, { services }: { readonly services: Services }): Promise<void> {
+  app.removeContentTypeParser(["application/json", "text/plain"]);
+  app.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
+
+  app.post<{ Params: { id: string } }>(
+    "/:id/images",
+    {
+      config: { scope: "products:write" },
+      schema: uploadImageSchema,
+      // The body schema above documents the multipart form for OpenAPI; the form itself is
+      // checked while streaming, and ids are checked by lookup (malformed is 404, not 400).
+      validatorCompiler: () => () => true,
+    },
+    async (request, reply) => {
+      const result = await services.uploads.upload(principalOf(request), request.params.id, createUploadSource(request), request.log);
+      return reply.code(201).header("etag", etagOf(result.version)).send(result);
+    },
+  );
+}

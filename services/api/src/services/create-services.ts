@@ -1,0 +1,41 @@
+import { checkDependencies, pingMongo, pingRedis, type ReadinessReport } from "@ingest/shared";
+import type { AppDeps } from "../app-deps.ts";
+import { createAdmission } from "./admission.ts";
+import { createImageRemoval } from "./image-removal.service.ts";
+import { createImageStatusService, type ImageStatusService } from "./image-status.service.ts";
+import { createProductService, type ProductService } from "./product.service.ts";
+import { createUploadService, type UploadService } from "./upload.service.ts";
+
+/** An upload waits at most this long for Redis to take its job; the ledger covers the rest. */
+const ENQUEUE_TIMEOUT_MS = 1_000;
+
+export interface Services {
+  readonly products: ProductService;
+  readonly uploads: UploadService;
+  readonly imageStatus: ImageStatusService;
+  readonly readiness: () => Promise<ReadinessReport>;
+}
+
+export function createServices(deps: AppDeps): Services {
+  const { products, images } = deps.repositories;
+  const removal = createImageRemoval({ images, queue: deps.queue, enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS });
+  return {
+    products: createProductService({ products, removal }),
+    uploads: createUploadService({
+      products,
+      images,
+      storage: deps.storage,
+      queue: deps.queue,
+      admission: createAdmission(deps.config.api.maxConcurrentUploads),
+      publicBaseUrl: deps.config.publicBaseUrl,
+      enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS,
+    }),
+    imageStatus: createImageStatusService({ products, images, publicBaseUrl: deps.config.publicBaseUrl }),
+    readiness: () =>
+      checkDependencies({
+        mongodb: () => pingMongo(deps.mongo.db),
+        redis: () => pingRedis(deps.redis),
+        storage: () => deps.storage.ping(),
+      }),
+  };
+}

@@ -1,0 +1,158 @@
+import {
+  CONTENT_TYPE_BY_FORMAT,
+  type ImageFormat,
+  type ImageRepository,
+  imageUrlsOf,
+  isAppError,
+  type JobQueue,
+  MAX_IMAGES_PER_PRODUCT,
+  originalKey,
+  type Product,
+  type ProductRepository,
+  publicUrl,
+  type Storage,
+  sniffImageFormat,
+} from "@ingest/shared";
+import type { FastifyBaseLogger } from "fastify";
+import type { Principal } from "../auth/principal.ts";
+import { emptyFile, fileTooLarge, imageCapReached, noFile, productNotFound, unsupportedType, uploadsBusy } from "../errors/upload-errors.ts";
+import type { Admission } from "./admission.ts";
+import { enqueueWithin } from "./enqueue-within.ts";
+import { newImageId } from "./image-id.ts";
+import type { ReceivedFile, UploadSource } from "./upload.types.ts";
+
+/** 5 MiB of file content is accepted; one byte more is 413. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** Room for multipart framing and a few short fields around a file at the limit. */
+const MULTIPART_ALLOWANCE = 1024 * 1024;
+/**
+ * Declared part types let through to sniffing. busboy reports a part that declares no type as
+ * text/plain, so text/plain stands for "none" here; the bytes decide either way.
+ */
+const ACCEPTED_DECLARED_TYPES = new Set(["image/png", "image/jpeg", "image/webp", "application/octet-stream", "text/plain"]);
+
+export interface UploadResult {
+  readonly imageUrl: string;
+  readonly imageUrls: string[];
+  readonly imageId: string;
+  readonly status: "processing";
+  readonly version: number;
+}
+
+export interface UploadService {
+  upload(principal: Principal, productId: string, source: UploadSource, log: FastifyBaseLogger): Promise<UploadResult>;
+}
+
+export function createUploadService(deps: {
+  readonly products: ProductRepository;
+  readonly images: ImageRepository;
+  readonly storage: Storage;
+  readonly queue: JobQueue;
+  readonly admission: Admission;
+  readonly publicBaseUrl: string;
+  readonly enqueueTimeoutMs: number;
+}): UploadService {
+  const { products, images, storage } = deps;
+
+  /** Everything that can be refused before the body is read, is. */
+  async function admit(principal: Principal, productId: string, source: UploadSource): Promise<{ product: Product; release: () => void }> {
+    if (!source.isMultipart) throw noFile();
+    const product = await products.find(principal.companyId, productId);
+    if (!product) throw productNotFound();
+    if (product.images.length >= MAX_IMAGES_PER_PRODUCT) throw imageCapReached();
+    if (source.declaredLength !== null && source.declaredLength > MAX_FILE_BYTES + MULTIPART_ALLOWANCE) throw fileTooLarge();
+    const release = deps.admission.tryAcquire();
+    if (!release) throw uploadsBusy(1);
+    return { product, release };
+  }
+
+  /**
+   * The ledger entry comes first, so no stored byte is ever unknown to the database; the
+   * append is the commit point. Before it, any failure deletes what was staged.
+   */
+  async function commit(product: Product, file: ReceivedFile, format: ImageFormat, log: FastifyBaseLogger): Promise<UploadResult> {
+    const imageId = newImageId();
+    const key = originalKey(product.companyId, product.id, imageId, format);
+    const url = publicUrl(deps.publicBaseUrl, key);
+    const contentType = CONTENT_TYPE_BY_FORMAT[format];
+    await images.insertStaged({ id: imageId, companyId: product.companyId, productId: product.id, key, url, format, contentType, bytes: file.bytes.length, sha256: file.sha256 });
+
+    let appended: Product;
+    let stored = false;
+    try {
+      await storage.put(key, file.bytes, { contentType });
+      stored = true;
+      appended = await append(product, { url, imageId });
+    } catch (error) {
+      // A refusal (cap, product gone) or a failed write is certain; a database error mid-append is not.
+      const outcomeKnown = !stored || isAppError(error);
+      const actuallyAppended = outcomeKnown ? null : await findAppended(product, imageId, log);
+      if (actuallyAppended === undefined) throw error;
+      if (actuallyAppended === null) {
+        await discard(imageId, key, log);
+        throw error;
+      }
+      appended = actuallyAppended;
+    }
+
+    // Committed. From here on nothing fails the request: reconciliation re-enqueues an image
+    // still `processing` with no live job (Redis was down), or still `staged` but referenced.
+    const processing = await images.transition(imageId, ["staged"], "processing").catch((error: unknown) => {
+      log.warn({ err: error, imageId }, "could not mark the image processing; reconciliation will");
+      return false;
+    });
+    if (processing) await enqueueWithin(deps.queue, "process-image", { imageId }, { timeoutMs: deps.enqueueTimeoutMs, log });
+    return { imageUrl: url, imageUrls: imageUrlsOf(appended), imageId, status: "processing", version: appended.version };
+  }
+
+  async function append(product: Product, entry: { url: string; imageId: string }): Promise<Product> {
+    const outcome = await products.change(product.companyId, product.id, (current) => {
+      // The early check was a courtesy; this one, on the state the write is based on, is the cap.
+      if (current.images.length >= MAX_IMAGES_PER_PRODUCT) throw imageCapReached();
+      const fields = { name: current.name, sku: current.sku, images: [...current.images, entry] };
+      return { change: { kind: "update", fields }, result: null };
+    });
+    return outcome.product;
+  }
+
+  /**
+   * After a database error mid-append: the product if it holds the image after all, null if it
+   * does not, undefined if we cannot tell — then the ledger entry stays `staged` and
+   * reconciliation settles it from the product's state.
+   */
+  async function findAppended(product: Product, imageId: string, log: FastifyBaseLogger): Promise<Product | null | undefined> {
+    try {
+      const current = await products.find(product.companyId, product.id);
+      return current?.images.some((entry) => entry.imageId === imageId) ? current : null;
+    } catch {
+      log.warn({ imageId }, "append outcome unknown; leaving the staged image to reconciliation");
+      return undefined;
+    }
+  }
+
+  /** Deletes a staged object and closes its ledger entry; what fails here, reconciliation redoes. */
+  async function discard(imageId: string, key: string, log: FastifyBaseLogger): Promise<void> {
+    try {
+      await storage.delete([key]);
+      await images.transition(imageId, ["staged"], "deleted");
+    } catch (error) {
+      log.warn({ err: error, imageId }, "could not discard a staged image now; reconciliation will");
+      await images.transition(imageId, ["staged"], "removed").catch(() => false);
+    }
+  }
+
+  return {
+    async upload(principal, productId, source, log) {
+      const { product, release } = await admit(principal, productId, source);
+      try {
+        const file = await source.readFile({ maxBytes: MAX_FILE_BYTES, acceptsDeclaredType: (type) => ACCEPTED_DECLARED_TYPES.has(type) });
+        if (file.bytes.length === 0) throw emptyFile();
+        const format = await sniffImageFormat(file.bytes);
+        if (format === null) throw unsupportedType();
+        return await commit(product, file, format, log);
+      } finally {
+        release();
+      }
+    },
+  };
+}

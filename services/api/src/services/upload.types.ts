@@ -1,0 +1,22 @@
+/** The one file of an upload, fully received and within the size limit. */
+export interface ReceivedFile {
+  readonly bytes: Buffer;
+  /** The part's declared media type, lower-cased, without parameters. */
+  readonly declaredType: string;
+  readonly sha256: string;
+}
+
+export interface ReadFileOptions {
+  readonly maxBytes: number;
+  /** Checked as soon as the part starts, so a refused type is not read at all. */
+  readonly acceptsDeclaredType: (type: string) => boolean;
+}
+
+/** The HTTP side of an upload, seen by the upload service without knowing Fastify. */
+export interface UploadSource {
+  readonly isMultipart: boolean;
+  /** Content-Length of the whole body, when the client declared one. */
+  readonly declaredLength: number | null;
+  /** Streams the single `file` part; throws the contract's AppErrors (400, 413, 415). */
+  readFile(options: ReadFileOptions): Promise<ReceivedFile>;
+}
