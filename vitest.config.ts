@@ -10,7 +10,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["**/src/**/*.test.ts"], exclude },
+        test: { name: "unit", include: ["**/src/**/*.test.ts"], exclude, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
@@ -19,6 +19,8 @@ export default defineConfig({
           include: ["**/test/integration/**/*.test.ts"],
           exclude,
           globalSetup,
+          // Projects run one after another (unit, integration, e2e), not all at once.
+          sequence: { groupOrder: 1 },
           // Two cores also run the servers: two test files at a time keeps the CPU busy without
           // starving them into timeouts.
           pool: "forks",
@@ -34,6 +36,7 @@ export default defineConfig({
           include: ["**/test/e2e/**/*.test.ts"],
           exclude,
           globalSetup,
+          sequence: { groupOrder: 2 },
           // Each file starts real API and worker processes: one file at a time.
           pool: "forks",
           fileParallelism: false,

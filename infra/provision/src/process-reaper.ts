@@ -13,7 +13,9 @@ let installed = false;
 function install(): void {
   if (installed) return;
   installed = true;
-  process.on("exit", reapNow);
+  // Prepended: a listener that calls process.exit() inside "exit" (vitest has one) ends the
+  // process before later listeners run.
+  process.prependListener("exit", reapNow);
 }
 
 function reapNow(): void {
@@ -58,23 +60,25 @@ export function removeOnExit(directory: string): () => void {
 const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 /**
- * Runs `stop` on SIGINT, SIGTERM or SIGHUP. When nothing else listens for the signal, the
- * signal is then raised again so the process ends as it would have without this handler.
- * Returns a function that removes the handlers.
+ * Runs `stop` on SIGINT, SIGTERM or SIGHUP, then raises the signal again so the process ends as
+ * it would have without this handler. If something else listens for the signal too (vitest
+ * does, and exits on the spot), there is no time for an orderly stop: the servers are killed
+ * and their temp dirs removed synchronously instead. Returns a function that removes the handlers.
  */
 export function stopOnSignals(stop: () => Promise<void>): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     removeHandlers();
-    const othersListen = process.listenerCount(signal) > 0;
+    if (process.listenerCount(signal) > 0) {
+      reapNow();
+      return;
+    }
     void stop()
       .catch((error: unknown) => console.error(`[provision] stopping the servers failed: ${String(error)}`))
-      .finally(() => {
-        if (!othersListen) process.kill(process.pid, signal);
-      });
+      .finally(() => process.kill(process.pid, signal));
   };
   const removeHandlers = () => {
     for (const signal of SIGNALS) process.off(signal, onSignal);
   };
-  for (const signal of SIGNALS) process.on(signal, onSignal);
+  for (const signal of SIGNALS) process.prependListener(signal, onSignal);
   return removeHandlers;
 }
