@@ -1,0 +1,28 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createFsStorage } from "./fs.storage.ts";
+
+const dir = await mkdtemp(join(tmpdir(), "fs-storage-"));
+const storage = createFsStorage(dir);
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe("the filesystem adapter", () => {
+  it("round-trips an object with its content type from the extension", async () => {
+    await storage.put("c/products/p/images/i.webp", Buffer.from("abc"), { contentType: "image/webp" });
+    const object = await storage.get("c/products/p/images/i.webp");
+    expect(object?.contentType).toBe("image/webp");
+    expect(await storage.getBuffer("c/products/p/images/i.webp", 10)).toEqual(Buffer.from("abc"));
+    const keys = [];
+    for await (const item of storage.list("c/products/")) keys.push(item.key);
+    expect(keys).toEqual(["c/products/p/images/i.webp"]);
+    await storage.delete(["c/products/p/images/i.webp", "c/missing.png"]);
+    expect(await storage.exists("c/products/p/images/i.webp")).toBe(false);
+  });
+
+  it("refuses path traversal", async () => {
+    await expect(storage.put("../escape.png", Buffer.from("x"), { contentType: "image/png" })).rejects.toThrow(/unsafe/);
+    await expect(storage.get("a/../../escape.png")).rejects.toThrow(/unsafe/);
+  });
+});
