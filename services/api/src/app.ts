@@ -1,4 +1,3 @@
-import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import fp from "fastify-plugin";
 import type { AppDeps } from "./app-deps.ts";
@@ -16,7 +15,6 @@ import apiRoutes from "./routes/api.routes.ts";
 import fileRoutes from "./routes/files/file.routes.ts";
 import healthRoutes from "./routes/health/health.routes.ts";
 import { createServices } from "./services/create-services.ts";
-import { MAX_FILE_BYTES } from "./services/upload.service.ts";
 
 /**
  * The whole API as one plugin over injected, already-open connections. It takes ownership of
@@ -33,7 +31,6 @@ async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps
   await instance.register(queuePlugin, { queue: deps.queue });
 
   await instance.register(swaggerPlugin);
-  await instance.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
   const authenticate = createAuthenticator({ config: deps.config.api, credentials: deps.repositories.credentials, jwks: deps.jwks });
   await instance.register(authPlugin, { authenticate });
 

@@ -1,15 +1,8 @@
 import { createHash } from "node:crypto";
-import type { Readable } from "node:stream";
-import { isAppError } from "@ingest/shared";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { Busboy, type BusboyFileStream, type BusboyInstance } from "@fastify/busboy";
 import type { FastifyRequest } from "fastify";
-import {
-  fileTooLarge,
-  malformedMultipart,
-  noFile,
-  secondFile,
-  tooManyFields,
-  unsupportedType,
-} from "../errors/upload-errors.ts";
+import { fileTooLarge, malformedMultipart, noFile, secondFile, tooManyFields, unsupportedType } from "../errors/upload-errors.ts";
 import type { ReadFileOptions, ReceivedFile, UploadSource } from "../services/upload.types.ts";
 
 export const FILE_FIELD = "file";
@@ -19,50 +12,97 @@ const FIELD_LIMITS = { fields: 16, fieldSize: 16 * 1024, parts: 32, headerPairs:
 
 export function createUploadSource(request: FastifyRequest): UploadSource {
   const length = Number(request.headers["content-length"]);
+  const type = request.headers["content-type"] ?? "";
   return {
-    isMultipart: request.isMultipart(),
+    isMultipart: /^multipart\/form-data\s*;/i.test(type),
     declaredLength: Number.isSafeInteger(length) && length >= 0 ? length : null,
-    readFile: (options) => readSingleFile(request, options),
+    readFile: (options) => readSingleFile(request.raw, request.headers, options),
   };
 }
 
 /**
- * Reads exactly one file from the `file` field. Anything else in the form is ignored except: a
- * text value in `file` (400), a file in another field (400), a second file (400).
+ * Reads exactly one file from the form field `file`, driving busboy directly: its events must
+ * have listeners from the moment a part starts, or a body that ends mid-part reports its error
+ * to nobody and the upload hangs. Text fields beside the file are ignored; a text value in
+ * `file`, a file in another field, or a second file is refused. The rest of a refused body is
+ * left unread (the early-reply plugin closes the connection).
  */
-async function readSingleFile(request: FastifyRequest, options: ReadFileOptions): Promise<ReceivedFile> {
-  let received: ReceivedFile | null = null;
-  try {
-    const parts = request.parts({
-      limits: { ...FIELD_LIMITS, files: 1, fileSize: options.maxBytes },
-      // busboy takes a part without a filename for text; a `file` part that declares a
-      // non-text type (curl -F "file=<x.png;type=image/png") is still meant as a file.
-      isPartAFile: (field, type, filename) =>
-        filename !== undefined || type === "application/octet-stream" || (field === FILE_FIELD && type !== undefined && !type.startsWith("text/")),
-    });
-    for await (const part of parts) {
-      if (part.type === "field") {
-        if (part.fieldname === FILE_FIELD) throw noFile();
-        continue;
-      }
-      if (received) throw secondFile();
-      if (part.fieldname !== FILE_FIELD) throw noFile();
-      if (!options.acceptsDeclaredType(part.mimetype)) throw unsupportedType();
-      received = { ...(await collect(part.file, options.maxBytes)), declaredType: part.mimetype };
+function readSingleFile(raw: IncomingMessage, headers: IncomingHttpHeaders, options: ReadFileOptions): Promise<ReceivedFile> {
+  return new Promise((resolve, reject) => {
+    let parser: BusboyInstance;
+    try {
+      parser = new Busboy({
+        headers: headers as IncomingHttpHeaders & { "content-type": string },
+        limits: { ...FIELD_LIMITS, files: 1, fileSize: options.maxBytes },
+        // busboy takes a part without a filename for text; a `file` part that declares a
+        // non-text type (curl -F "file=<x.png;type=image/png") is still meant as a file.
+        isPartAFile: (field, type, filename) =>
+          filename !== undefined || type === "application/octet-stream" || (field === FILE_FIELD && type !== undefined && !type.startsWith("text/")),
+      });
+    } catch (error) {
+      reject(malformedMultipart(error));
+      return;
     }
-  } catch (error) {
-    throw translate(error);
-  }
-  if (!received) throw noFile();
-  return received;
+
+    let settled = false;
+    let collecting = false;
+    let parsed = false;
+    let received: ReceivedFile | null = null;
+    const settle = (error: unknown, file: ReceivedFile | null = null): void => {
+      if (settled) return;
+      settled = true;
+      raw.unpipe(parser);
+      raw.off("close", onClose);
+      if (error) reject(error);
+      else if (file) resolve(file);
+      else reject(noFile());
+    };
+    const onClose = (): void => {
+      if (!raw.complete) settle(malformedMultipart());
+    };
+
+    parser.on("field", (name) => {
+      if (name === FILE_FIELD) settle(noFile());
+    });
+    parser.on("file", (name, stream, _filename, _encoding, declaredType) => {
+      if (settled || collecting || received) {
+        stream.resume();
+        return settle(secondFile());
+      }
+      if (name !== FILE_FIELD) return discard(stream, () => settle(noFile()));
+      if (!options.acceptsDeclaredType(declaredType)) return discard(stream, () => settle(unsupportedType()));
+      collecting = true;
+      collect(stream, options.maxBytes).then((file) => {
+        collecting = false;
+        received = { ...file, declaredType };
+        if (parsed) settle(null, received);
+      }, settle);
+    });
+    parser.on("filesLimit", () => settle(secondFile()));
+    parser.on("fieldsLimit", () => settle(tooManyFields()));
+    parser.on("partsLimit", () => settle(tooManyFields()));
+    parser.on("error", (error) => settle(malformedMultipart(error)));
+    // busboy finishes only after every file stream has ended; the file may resolve either side of it.
+    parser.on("finish", () => {
+      parsed = true;
+      if (!collecting) settle(null, received);
+    });
+    raw.on("close", onClose);
+    raw.pipe(parser);
+  });
+}
+
+function discard(stream: BusboyFileStream, then: () => void): void {
+  stream.resume();
+  then();
 }
 
 /**
  * Buffers the file, failing the moment it crosses `maxBytes`. busboy does not end a stream at
  * its size limit: it marks it `truncated`, emits `limit`, and keeps swallowing the rest of the
- * part. So the limit event — and our own count, and `truncated` at the end — each fail the upload.
+ * part. So the limit event, our own count, and `truncated` at the end each fail the upload.
  */
-function collect(file: Readable & { truncated?: boolean }, maxBytes: number): Promise<{ bytes: Buffer; sha256: string }> {
+function collect(file: BusboyFileStream, maxBytes: number): Promise<{ bytes: Buffer; sha256: string }> {
   return new Promise((resolve, reject) => {
     let chunks: Buffer[] = [];
     let total = 0;
@@ -80,28 +120,10 @@ function collect(file: Readable & { truncated?: boolean }, maxBytes: number): Pr
       hash.update(chunk);
     });
     file.once("limit", () => fail(fileTooLarge()));
-    file.once("error", fail);
-    // A client that goes away mid-file: the parser destroys the stream without an error.
-    file.once("close", () => fail(malformedMultipart()));
+    file.once("error", (error) => fail(malformedMultipart(error)));
     file.once("end", () => {
       if (file.truncated || total > maxBytes) return fail(fileTooLarge());
       resolve({ bytes: Buffer.concat(chunks, total), sha256: hash.digest("hex") });
     });
   });
-}
-
-const ERROR_BY_MULTIPART_CODE: Readonly<Record<string, () => Error>> = {
-  FST_FILES_LIMIT: secondFile,
-  FST_FIELDS_LIMIT: tooManyFields,
-  FST_PARTS_LIMIT: tooManyFields,
-  FST_REQ_FILE_TOO_LARGE: fileTooLarge,
-  FST_INVALID_MULTIPART_CONTENT_TYPE: noFile,
-};
-
-/** Everything the multipart parser can throw is the body's fault: a 4xx, never a 500. */
-function translate(error: unknown): unknown {
-  if (isAppError(error)) return error;
-  const code = (error as { code?: unknown }).code;
-  const known = typeof code === "string" ? ERROR_BY_MULTIPART_CODE[code] : undefined;
-  return known ? known() : malformedMultipart(error);
 }

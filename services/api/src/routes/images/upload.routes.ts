@@ -7,8 +7,8 @@ import { uploadImageSchema } from "./image.schema.ts";
 
 /**
  * POST /api/v1/products/:id/images. Its own encapsulated context, because no body may be read
- * before the handler has checked the product and the cap: multipart is parsed lazily by the
- * handler, and every other media type is accepted unread (the handler answers 400).
+ * before the handler has checked the product and the cap: every media type is accepted unread
+ * here; the upload service streams a multipart body itself and answers 400 to anything else.
  */
 export default async function uploadRoutes(app: FastifyInstance, { services }: { readonly services: Services }): Promise<void> {
   app.removeContentTypeParser(["application/json", "text/plain"]);

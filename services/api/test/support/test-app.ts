@@ -1,0 +1,82 @@
+import { findFreePort } from "@ingest/provision";
+import { cleanUpTestData, type TestNames, testServiceEnv, testServices, uniqueTestNames } from "@ingest/provision/testing";
+import {
+  type Config,
+  connectMongo,
+  createJobQueue,
+  createRedis,
+  createRepositories,
+  createStorage,
+  ensureIndexes,
+  type JobQueue,
+  parseConfig,
+  type Repositories,
+  type Storage,
+} from "@ingest/shared";
+import type { FastifyInstance } from "fastify";
+import { createApp, serverOptions } from "../../src/app.ts";
+import { loadJwks } from "../../src/auth/oauth.authenticator.ts";
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  /** http://127.0.0.1:<port> — the app listens for real: uploads are tested over sockets. */
+  readonly baseUrl: string;
+  readonly config: Config;
+  readonly names: TestNames;
+  readonly repositories: Repositories;
+  readonly storage: Storage;
+  readonly queue: JobQueue;
+  close(): Promise<void>;
+}
+
+/**
+ * The API against the run's real servers, composed like main.ts does, with this test's own
+ * database, queue prefix and S3 key prefix; close() stops it and deletes all three.
+ */
+export async function startTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const services = testServices();
+  const names = uniqueTestNames(label);
+  const port = await findFreePort();
+  const config = parseConfig({
+    ...testServiceEnv(services, names),
+    API_HOST: "127.0.0.1",
+    API_PORT: String(port),
+    LOG_LEVEL: "silent",
+    API_MAX_CONCURRENT_UPLOADS: "64",
+    ...env,
+  });
+  const mongo = await connectMongo(config.mongo.url, config.mongo.dbName);
+  const repositories = createRepositories(mongo.db);
+  await ensureIndexes(repositories);
+  const redis = createRedis(config.redis.url, "request");
+  redis.on("error", () => {});
+  const storage = createStorage(config.storage);
+  const queue = createJobQueue(redis, config.queue.prefix);
+  const jwks = await loadJwks(config.api.oauth);
+  const app = await createApp({ config, mongo, repositories, redis, storage, queue, jwks }, serverOptions(false));
+  await app.listen({ host: config.api.host, port });
+
+  let closed = false;
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${port}`,
+    config,
+    names,
+    repositories,
+    storage,
+    queue,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await cleanUpTestData(services, names);
+    },
+  };
+}
+
+/** Every key this test's storage holds (under its own key prefix). */
+export async function listStoredKeys(storage: Storage): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const object of storage.list("")) keys.push(object.key);
+  return keys.sort();
+}
