@@ -56,50 +56,72 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   const root = options.dataDir ?? temp!.path;
   mkdirSync(root, { recursive: true });
   const unlock = persistent ? lockDataDir(root) : () => {};
-  const logDir = join(root, "logs");
-  mkdirSync(logDir, { recursive: true });
-
-  const [redisPort, mongoPort, s3Port, consolePort] = await findFreePorts(4);
-  const common = { logDir, persistent };
-  const redis = createRedisServer({ ...common, binary: binaries.redis, port: redisPort!, dataDir: join(root, "redis") });
-  const createMongo = binaries.mongo.kind === "mongod" ? createMongodServer : createFerretDbServer;
-  const mongo = createMongo({ ...common, binary: binaries.mongo.path, port: mongoPort!, dataDir: join(root, binaries.mongo.kind) });
-  const minio = createMinioServer({ ...common, binary: binaries.minio, port: s3Port!, consolePort: consolePort!, dataDir: join(root, "minio") });
-  const processes = [mongo.server, redis.server, minio.server];
-
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await Promise.all(processes.map((server) => server.stop()));
+  const release = () => {
     unlock();
     temp?.remove();
   };
-
   try {
-    const started = await Promise.allSettled(processes.map((server) => server.start()));
-    const failure = started.find((result) => result.status === "rejected");
-    if (failure) throw failure.reason;
-    const s3: S3Settings = { endpoint: minio.url, region: "us-east-1", bucket: options.bucket, forcePathStyle: true, ...LOCAL_S3_CREDENTIALS };
-    await ensureBucket(s3);
-    const [mongoVersion, redisVersion] = await Promise.all([describeMongo(mongo.url), describeRedis(redis.url)]);
-    return {
-      settings: {
-        source: "local",
-        mongoUrl: mongo.url,
-        redisUrl: redis.url,
-        s3,
-        versions: { mongo: mongoVersion, redis: redisVersion, s3: describeMinioBinary(binaries.minio) },
-      },
-      mongo: manageProcess("mongo", mongo.server, mongoPort!),
-      redis: manageProcess("redis", redis.server, redisPort!),
-      s3: manageProcess("s3", minio.server, s3Port!),
-      persistent,
-      stop,
-    };
+    return await startServers(binaries, root, persistent, options.bucket, release);
   } catch (error) {
-    await stop();
+    release();
     throw error;
+  }
+}
+
+/** Another process may take a port between finding it free and the server binding it. */
+const PORT_ATTEMPTS = 3;
+
+async function startServers(
+  binaries: Binaries,
+  root: string,
+  persistent: boolean,
+  bucket: string,
+  release: () => void,
+): Promise<ProvisionedServices> {
+  const logDir = join(root, "logs");
+  mkdirSync(logDir, { recursive: true });
+  for (let attempt = 1; ; attempt++) {
+    const [redisPort, mongoPort, s3Port, consolePort] = (await findFreePorts(4)) as [number, number, number, number];
+    const common = { logDir, persistent };
+    const redis = createRedisServer({ ...common, binary: binaries.redis, port: redisPort, dataDir: join(root, "redis") });
+    const createMongo = binaries.mongo.kind === "mongod" ? createMongodServer : createFerretDbServer;
+    const mongo = createMongo({ ...common, binary: binaries.mongo.path, port: mongoPort, dataDir: join(root, binaries.mongo.kind) });
+    const minio = createMinioServer({ ...common, binary: binaries.minio, port: s3Port, consolePort, dataDir: join(root, "minio") });
+    const processes = [mongo.server, redis.server, minio.server];
+    const stopAll = () => Promise.all(processes.map((server) => server.stop()));
+
+    try {
+      const started = await Promise.allSettled(processes.map((server) => server.start()));
+      const failure = started.find((result) => result.status === "rejected");
+      if (failure) throw failure.reason;
+      const s3: S3Settings = { endpoint: minio.url, region: "us-east-1", bucket, forcePathStyle: true, ...LOCAL_S3_CREDENTIALS };
+      await ensureBucket(s3);
+      const [mongoVersion, redisVersion] = await Promise.all([describeMongo(mongo.url), describeRedis(redis.url)]);
+      let stopped = false;
+      return {
+        settings: {
+          source: "local",
+          mongoUrl: mongo.url,
+          redisUrl: redis.url,
+          s3,
+          versions: { mongo: mongoVersion, redis: redisVersion, s3: describeMinioBinary(binaries.minio) },
+        },
+        mongo: manageProcess("mongo", mongo.server, mongoPort),
+        redis: manageProcess("redis", redis.server, redisPort),
+        s3: manageProcess("s3", minio.server, s3Port),
+        persistent,
+        stop: async () => {
+          if (stopped) return;
+          stopped = true;
+          await stopAll();
+          release();
+        },
+      };
+    } catch (error) {
+      await stopAll();
+      const portTaken = error instanceof Error && /already in use/i.test(error.message);
+      if (!portTaken || attempt >= PORT_ATTEMPTS) throw error;
+    }
   }
 }
 
