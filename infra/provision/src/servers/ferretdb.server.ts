@@ -24,7 +24,6 @@ export function createFerretDbServer(options: LocalServerOptions): LocalServer {
     ],
     logFile: join(options.logDir, "ferretdb.log"),
     isReady: () => pingMongo(url),
-    readyTimeoutMs: 30_000,
     parentDeathSignal: options.persistent ? "SIGTERM" : "SIGKILL",
   });
   return { server, url };

@@ -20,7 +20,6 @@ export function createMongodServer(options: LocalServerOptions): LocalServer {
     ],
     logFile: join(options.logDir, "mongod.log"),
     isReady: () => pingMongo(url),
-    readyTimeoutMs: 60_000,
     parentDeathSignal: options.persistent ? "SIGTERM" : "SIGKILL",
   });
   return { server, url };

@@ -35,7 +35,6 @@ export function createRedisServer(options: LocalServerOptions): LocalServer {
     ],
     logFile: join(options.logDir, "redis.log"),
     isReady: () => pingRedis(url),
-    readyTimeoutMs: 20_000,
     parentDeathSignal: options.persistent ? "SIGTERM" : "SIGKILL",
   });
   return { server, url };
