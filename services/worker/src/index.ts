@@ -12,3 +12,4 @@ export {
 } from "./reconcile/reconcile-ledger.ts";
 export { type SweepDeps, type SweepOptions, type SweepReport, sweepStorage } from "./reconcile/sweep-storage.ts";
 export type { WorkerLog } from "./worker-log.ts";
+export { whenRedisReady } from "./redis-ready.ts";

@@ -18,6 +18,7 @@ import { configureSharp, createImageCodec } from "./images/image.codec.ts";
 import { createJobHandlers } from "./jobs/job-handlers.ts";
 import { createRedisAuditCursor } from "./reconcile/audit-cursor.ts";
 import { keepTrying } from "./keep-trying.ts";
+import { whenRedisReady } from "./redis-ready.ts";
 
 /**
  * The worker process, composed in dependency order. Nothing connects at import time; every
@@ -65,7 +66,10 @@ async function main(): Promise<void> {
 
   // Redis may be away at start; the schedule is set as soon as it answers, without blocking jobs.
   const scheduling = keepTrying(
-    () => queue.scheduleEvery("reconcile", config.worker.reconcileIntervalMs),
+    async () => {
+      await whenRedisReady(requestRedis, 5_000);
+      await queue.scheduleEvery("reconcile", config.worker.reconcileIntervalMs);
+    },
     (error) => log.warn({ err: error }, "could not schedule reconciliation yet; retrying"),
   );
 

@@ -1,4 +1,12 @@
-import { countByKind, createRedisAuditCursor, type ReconcileReport, reconcileLedger, type SweepReport, sweepStorage } from "@ingest/worker";
+import {
+  countByKind,
+  createRedisAuditCursor,
+  type ReconcileReport,
+  reconcileLedger,
+  type SweepReport,
+  sweepStorage,
+  whenRedisReady,
+} from "@ingest/worker";
 import { parseCommandArgs } from "../args.ts";
 import { type Command, UsageError } from "../command.ts";
 
@@ -31,6 +39,8 @@ export const reconcileCommand: Command = {
     const { config } = context;
     const repositories = await context.repositories();
     const storage = context.storage();
+    // The context's Redis fails fast instead of queueing commands, so wait for it to connect.
+    await whenRedisReady(context.redis(), 5_000);
     const settings = {
       derivativeWidths: config.worker.derivativeWidths,
       derivativeFormats: config.worker.derivativeFormats,

@@ -26,6 +26,7 @@ import {
 import { configureSharp, createImageCodec } from "../../src/images/image.codec.ts";
 import { createJobHandlers, type WorkerDeps } from "../../src/jobs/job-handlers.ts";
 import { createMemoryAuditCursor } from "../../src/reconcile/audit-cursor.ts";
+import { whenRedisReady } from "../../src/redis-ready.ts";
 import type { WorkerLog } from "../../src/worker-log.ts";
 
 export const COMPANY = "acme";
@@ -82,6 +83,7 @@ export async function createHarness(label: string, overrides: Record<string, str
   const storage = createStorage(config.storage);
   const redis = createRedis(config.redis.url, "request");
   redis.on("error", () => {});
+  await whenRedisReady(redis, 10_000);
   const queue = createJobQueue(redis, config.queue.prefix);
   const log = memoryLog();
   const deps: WorkerDeps = {
@@ -173,16 +175,21 @@ export async function createHarness(label: string, overrides: Record<string, str
     },
 
     async close() {
-      await Promise.allSettled(workers.map((worker) => worker.close(5_000)));
+      // Bounded steps: a test that failed mid-way (say, with Redis stopped) must still clean up.
+      await within(Promise.allSettled(workers.map((worker) => worker.close(5_000))), 10_000);
       for (const connection of blocking) connection.disconnect();
-      await queue.close().catch(() => {});
+      await within(queue.close(), 5_000);
       redis.disconnect();
       storage.close();
-      await mongo.close();
+      await within(mongo.close(), 5_000);
       await cleanUpTestData(services, names);
     },
   };
   return harness;
+}
+
+function within(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([promise.catch(() => {}), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 }
 
 /** Polls until `check` returns a value that is not undefined/false, or fails after `timeoutMs`. */
