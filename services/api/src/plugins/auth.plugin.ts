@@ -1,5 +1,5 @@
 import type { Scope } from "@ingest/shared";
-import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from "fastify";
 import fp from "fastify-plugin";
 import { missingScope } from "../auth/auth-errors.ts";
 import type { Authenticate } from "../auth/authenticator.ts";
@@ -21,10 +21,13 @@ declare module "fastify" {
 
 async function authPlugin(app: FastifyInstance, { authenticate }: { readonly authenticate: Authenticate }): Promise<void> {
   app.decorateRequest("principal", null);
-  app.decorate("authorize", async function authorize(request: FastifyRequest) {
+  app.decorate("authorize", async function authorize(request: FastifyRequest, reply: FastifyReply) {
     const principal = await authenticate(request.headers.authorization);
     request.principal = principal;
-    request.log = request.log.child({ companyId: principal.companyId, credential: principal.credentialId });
+    // Who called goes on every later line of this request, the completion line included.
+    const log = request.log.child({ companyId: principal.companyId, credential: principal.credentialId });
+    request.log = log;
+    reply.log = log;
     const scope = request.routeOptions.config.scope;
     if (scope === undefined || !principal.scopes.includes(scope)) throw missingScope(scope ?? "products:write");
   });

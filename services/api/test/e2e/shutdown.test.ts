@@ -1,0 +1,52 @@
+import { findFreePort } from "@ingest/provision";
+import { cleanUpTestData, type TestNames, testServiceEnv, testServices, uniqueTestNames } from "@ingest/provision/testing";
+import { connectMongo, createRepositories } from "@ingest/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApiProcess } from "../support/api-process.ts";
+import { call } from "../support/http.ts";
+import { imageBytes } from "../support/images.ts";
+import { streamUpload } from "../support/streaming-upload.ts";
+import { createTenant } from "../support/tenants.ts";
+
+let names: TestNames;
+let env: Record<string, string>;
+
+beforeAll(() => {
+  names = uniqueTestNames("shutdown");
+  env = { ...testServiceEnv(testServices(), names), LOG_LEVEL: "info", SHUTDOWN_TIMEOUT_MS: "20000" };
+});
+afterAll(async () => {
+  await cleanUpTestData(testServices(), names);
+});
+
+describe("graceful shutdown", () => {
+  it("on SIGTERM the API stops accepting, finishes the upload in flight (201), and exits 0", async () => {
+    const mongo = await connectMongo(env.MONGO_URL!, names.database);
+    const tenant = await createTenant(createRepositories(mongo.db));
+    await mongo.close();
+    const port = await findFreePort();
+    const api = await startApiProcess(env, port);
+    const productId = (await call(api.baseUrl, "POST", "/api/v1/products", { token: tenant.key, json: { name: "Battery" } })).body.id;
+
+    const upload = streamUpload({
+      url: `${api.baseUrl}/api/v1/products/${productId}/images`,
+      token: tenant.key,
+      fileBytes: 256 * 1024,
+      pauseAfter: 1024,
+      head: await imageBytes("png"),
+    });
+    await upload.paused;
+    // Let the server take the request in before the signal.
+    for (let attempt = 0; attempt < 100 && !api.output().includes("incoming request"); attempt++) await new Promise((r) => setTimeout(r, 20));
+    api.child.kill("SIGTERM");
+    for (let attempt = 0; attempt < 100 && !api.output().includes("shutting down"); attempt++) await new Promise((r) => setTimeout(r, 20));
+
+    // New connections are refused while the one in flight completes.
+    await expect(fetch(`${api.baseUrl}/healthz`)).rejects.toThrow();
+    upload.resume();
+    const reply = await upload.reply;
+    expect(reply.status).toBe(201);
+    expect(await api.exited).toBe(0);
+    expect(api.output()).toMatch(/shut down cleanly/);
+  });
+});
