@@ -3,6 +3,7 @@ import fp from "fastify-plugin";
 import type { AppDeps } from "./app-deps.ts";
 import { createAuthenticator } from "./auth/authenticator.ts";
 import authPlugin from "./plugins/auth.plugin.ts";
+import closingPlugin from "./plugins/closing.plugin.ts";
 import earlyReplyPlugin from "./plugins/early-reply.plugin.ts";
 import errorHandlerPlugin from "./plugins/error-handler.plugin.ts";
 import mongoPlugin from "./plugins/mongo.plugin.ts";
@@ -24,6 +25,7 @@ async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps
   await instance.register(requestIdPlugin);
   await instance.register(errorHandlerPlugin);
   await instance.register(earlyReplyPlugin);
+  await instance.register(closingPlugin);
 
   await instance.register(mongoPlugin, { connection: deps.mongo, repositories: deps.repositories });
   await instance.register(redisPlugin, { connection: deps.redis });
@@ -49,6 +51,8 @@ export function serverOptions(logger: FastifyServerOptions["logger"] = false): F
     genReqId: generateRequestId,
     logController: new LogController({ requestIdLogLabel: "requestId" }),
     bodyLimit: 1024 * 1024,
+    // The closing plugin answers requests that arrive while draining, in the { error } shape.
+    return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true } },
   };
 }
