@@ -1,4 +1,4 @@
-import { type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from "bullmq";
+import { type Job, type JobsOptions, Queue, UnrecoverableError, WaitingError, Worker } from "bullmq";
 import type { Redis } from "../redis/redis-client.ts";
 import { JOB_PARSERS, type JobHandlers, type JobName, type JobPayloads, jobIdFor, PermanentJobError, QUEUE_NAME } from "./jobs.ts";
 
@@ -78,6 +78,15 @@ export function createJobQueue(connection: Redis, prefix: string): JobQueue {
   };
 }
 
+const HAND_BACK = Symbol("hand back");
+
+function handedBack(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(HAND_BACK);
+    else signal.addEventListener("abort", () => reject(HAND_BACK), { once: true });
+  });
+}
+
 export interface JobWorkerOptions {
   readonly connection: Redis;
   readonly prefix: string;
@@ -91,7 +100,11 @@ export interface JobWorkerOptions {
 }
 
 export interface JobWorker {
-  /** Stops taking jobs and waits for active ones; after `timeoutMs` hands them back to the queue. */
+  /**
+   * Stops taking jobs and waits for active ones; after `timeoutMs` hands them back to the queue
+   * (moved to waiting at once). A handed-back handler is abandoned, not stopped: its process
+   * should exit soon after.
+   */
   close(timeoutMs: number): Promise<void>;
   isRunning(): boolean;
 }
@@ -104,14 +117,24 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
 
   const worker = new Worker(
     QUEUE_NAME,
-    async (job: Job) => {
+    // Three parameters: BullMQ passes the abort signal that close() uses to hand jobs back.
+    async (job: Job, token?: string, signal?: AbortSignal) => {
       const name = job.name as JobName;
       const parse = JOB_PARSERS[name];
       if (!parse) throw new UnrecoverableError(`unknown job name "${job.name}"`);
+      const handler = options.handlers[name] as (payload: unknown) => Promise<unknown>;
+      let running: Promise<unknown> | undefined;
       try {
-        const handler = options.handlers[name] as (payload: unknown) => Promise<unknown>;
-        return await handler(parse(job.data));
+        running = handler(parse(job.data));
+        return await (signal ? Promise.race([running, handedBack(signal)]) : running);
       } catch (error) {
+        if (error === HAND_BACK && token) {
+          // Shutdown ran out of time: the job goes back to waiting now, attempt not spent,
+          // rather than after its lock lapses. Handlers are idempotent, so a rerun is safe.
+          running?.catch(() => {});
+          await job.moveToWait(token);
+          throw new WaitingError();
+        }
         if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
         throw error;
       }
@@ -141,8 +164,12 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
       });
       const outcome = await Promise.race([graceful.then(() => "closed" as const), timedOut]);
       clearTimeout(timer);
-      // Force: the active jobs' locks lapse and another worker takes them up as stalled.
-      if (outcome === "timeout") await worker.close(true);
+      // Out of time: every active job is moved back to waiting (see the processor), which lets
+      // the graceful close finish. (worker.close(true) after close() would only await it again.)
+      if (outcome === "timeout") {
+        worker.cancelAllJobs("shutdown timeout");
+        await graceful;
+      }
     },
     isRunning: () => worker.isRunning(),
   };
