@@ -117,6 +117,10 @@ async function main(): Promise<void> {
       log.error({ err: error }, "shutdown failed");
       process.exitCode = 1;
     }
+    // A job still running past the timeout was handed back (its lock lapses and another worker
+    // retakes it); its handler must not go on writing from here, so end the process now.
+    log.flush();
+    process.exit();
   };
   process.on("SIGTERM", (signal) => void stop(signal));
   process.on("SIGINT", (signal) => void stop(signal));
