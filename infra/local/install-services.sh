@@ -71,7 +71,13 @@ publish() { # <built file> <name>
   mv -f "$SERVERS_DIR/.$2.tmp" "$SERVERS_DIR/$2"
 }
 
-ferretdb_ok() { "$SERVERS_DIR/ferretdb" --version 2>/dev/null | grep -q "version: $FERRETDB_VERSION"; }
+# Not `--version | grep -q`: grep exits at the first match, ferretdb then dies of SIGPIPE on its
+# next line, and with pipefail a good binary would count as missing (and be rebuilt).
+ferretdb_ok() {
+  local out
+  out="$("$SERVERS_DIR/ferretdb" --version 2>/dev/null)" || return 1
+  [[ "$out" == *"version: $FERRETDB_VERSION"* ]]
+}
 
 ensure_ferretdb() {
   if ferretdb_ok; then
