@@ -83,7 +83,8 @@ describe("the published page's examples, run as written against a running API", 
 
   it("TypeScript fetch + FormData", async () => {
     const before = await imageUrls();
-    const source = blocks.typescript!.replace(PUBLISHED_HOST, api.baseUrl).replace("${id}", seed.productId);
+    // The page interpolates a variable named `id` into the URL; the literal id takes its place.
+    const source = blocks.typescript!.replace(PUBLISHED_HOST, api.baseUrl).replace(["$", "{id}"].join(""), seed.productId);
     await writeFile(join(dir, "example.mts"), source);
     const result = await run(process.execPath, ["example.mts"], { cwd: dir, env: { TRACEPASS_API_KEY: seed.apiKey } });
     expect(result.stderr).toBe("");
