@@ -28,7 +28,7 @@ export default async function healthRoutes(app: FastifyInstance, { services }: {
         summary: "Readiness: 503 names the dependency that does not answer",
         response: {
           200: { type: "object", properties: { status: { type: "string" }, dependencies: dependencyStates } },
-          503: { type: "object", required: ["error"], properties: { ...errorSchema.properties, dependencies: dependencyStates } },
+          503: errorSchema,
         },
       },
     },
@@ -40,7 +40,8 @@ export default async function healthRoutes(app: FastifyInstance, { services }: {
       const down = entries.filter(([, state]) => !state.ok).map(([name]) => name);
       // Causes go to the log for operators, not into the body.
       request.log.warn({ dependencies: report.dependencies }, "not ready");
-      return reply.code(503).header("retry-after", "5").send({ error: `Not ready: ${down.join(", ")} not answering`, dependencies });
+      // Like every error, the body is { error } alone; it names what does not answer.
+      return reply.code(503).header("retry-after", "5").send({ error: `Not ready: ${down.join(", ")} not answering` });
     },
   );
 }
