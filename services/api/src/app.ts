@@ -6,6 +6,7 @@ import authPlugin from "./plugins/auth.plugin.ts";
 import closingPlugin from "./plugins/closing.plugin.ts";
 import earlyReplyPlugin from "./plugins/early-reply.plugin.ts";
 import errorHandlerPlugin from "./plugins/error-handler.plugin.ts";
+import expectContinuePlugin from "./plugins/expect-continue.plugin.ts";
 import mongoPlugin from "./plugins/mongo.plugin.ts";
 import queuePlugin from "./plugins/queue.plugin.ts";
 import redisPlugin from "./plugins/redis.plugin.ts";
@@ -26,6 +27,7 @@ async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps
   await instance.register(errorHandlerPlugin);
   await instance.register(earlyReplyPlugin);
   await instance.register(closingPlugin);
+  await instance.register(expectContinuePlugin);
 
   await instance.register(mongoPlugin, { connection: deps.mongo, repositories: deps.repositories });
   await instance.register(redisPlugin, { connection: deps.redis });
@@ -53,6 +55,9 @@ export function serverOptions(logger: FastifyServerOptions["logger"] = false): F
     bodyLimit: 1024 * 1024,
     // The closing plugin answers requests that arrive while draining, in the { error } shape.
     return503OnClosing: false,
+    // A body must arrive within 2 minutes (6 MiB at 50 KB/s): a stalled upload cannot hold its
+    // admission slot for ever. Fastify's default is no limit.
+    requestTimeout: 120_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true } },
   };
 }

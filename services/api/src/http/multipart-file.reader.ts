@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { Busboy, type BusboyFileStream, type BusboyInstance } from "@fastify/busboy";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { sendContinue } from "../plugins/expect-continue.plugin.ts";
 import { fileTooLarge, malformedMultipart, noFile, secondFile, tooManyFields, unsupportedType } from "../errors/upload-errors.ts";
 import type { ReadFileOptions, ReceivedFile, UploadSource } from "../services/upload.types.ts";
 
@@ -10,13 +11,17 @@ export const FILE_FIELD = "file";
 /** Small allowances for what may travel beside the file: a few short text fields. */
 const FIELD_LIMITS = { fields: 16, fieldSize: 16 * 1024, parts: 32, headerPairs: 64 };
 
-export function createUploadSource(request: FastifyRequest): UploadSource {
+export function createUploadSource(request: FastifyRequest, reply: FastifyReply): UploadSource {
   const length = Number(request.headers["content-length"]);
   const type = request.headers["content-type"] ?? "";
   return {
     isMultipart: /^multipart\/form-data\s*;/i.test(type),
     declaredLength: Number.isSafeInteger(length) && length >= 0 ? length : null,
-    readFile: (options) => readSingleFile(request.raw, request.headers, options),
+    readFile: (options) => {
+      // Only now, with every early check passed, does an `Expect: 100-continue` client get to send.
+      sendContinue(request.raw, reply.raw);
+      return readSingleFile(request.raw, request.headers, options);
+    },
   };
 }
 

@@ -1,7 +1,8 @@
+import { request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { call, uploadImage } from "../support/http.ts";
-import { imageBytes } from "../support/images.ts";
+import { call, multipartBody, uploadImage } from "../support/http.ts";
+import { imageBytes, padTo } from "../support/images.ts";
 import { streamUpload } from "../support/streaming-upload.ts";
 import { createTenant, type Tenant } from "../support/tenants.ts";
 import { listStoredKeys, startTestApp, type TestApp } from "../support/test-app.ts";
@@ -78,6 +79,65 @@ describe("bodies that must not be read whole", () => {
     expect((await uploadImage(app.baseUrl, tenant.key, productId, await imageBytes("jpeg"))).status).toBe(201);
     expect(await imageUrlsOf(app, tenant, productId)).toHaveLength(1);
     expect(await listStoredKeys(app.storage)).toHaveLength(1);
+  });
+});
+
+describe("Expect: 100-continue", () => {
+  /** Sends the headers, and the body only if the server says `100 Continue` (as curl does for big files). */
+  function expectingUpload(url: string, token: string, file: Buffer): Promise<{ status: number; body: string; continued: boolean }> {
+    const { body, contentType } = multipartBody([{ name: "file", data: file, filename: "a.png", type: "image/png" }]);
+    return new Promise((resolve, reject) => {
+      let continued = false;
+      const req = request(url, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": contentType, "content-length": body.length, expect: "100-continue" },
+      });
+      req.on("continue", () => {
+        continued = true;
+        req.end(body);
+      });
+      req.on("response", (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), continued }));
+      });
+      req.on("error", reject);
+      req.flushHeaders();
+    });
+  }
+
+  it("a doomed upload is refused before the client sends its file; an admitted one is told to continue", async () => {
+    const { app, tenant, productId, url } = await setUp();
+    const png = padTo(await imageBytes("png"), 2 * 1024 * 1024);
+    const ok = await expectingUpload(url, tenant.key, png);
+    expect(ok).toMatchObject({ status: 201, continued: true });
+
+    const readOnly = await expectingUpload(url, tenant.readKey, png);
+    expect(readOnly).toMatchObject({ status: 403, continued: false });
+    const imageUrls = Array.from({ length: 20 }, (_, i) => `https://cdn.example.com/${i}.png`);
+    await call(app.baseUrl, "PATCH", `/api/v1/products/${productId}`, { token: tenant.key, json: { imageUrls } });
+    const full = await expectingUpload(url, tenant.key, png);
+    expect(full).toMatchObject({ status: 422, continued: false });
+    expect(JSON.parse(full.body)).toEqual({ error: "Product already has 20 images (max). Delete one first." });
+  });
+
+  it("JSON routes still get their body", async () => {
+    const { app, tenant } = await setUp();
+    const body = JSON.stringify({ name: "Expecting" });
+    const reply = await new Promise<number>((resolve, reject) => {
+      const req = request(`${app.baseUrl}/api/v1/products`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tenant.key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body), expect: "100-continue" },
+      });
+      req.on("continue", () => req.end(body));
+      req.on("response", (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.flushHeaders();
+    });
+    expect(reply).toBe(201);
   });
 });
 

@@ -17,14 +17,14 @@ export default async function uploadRoutes(app: FastifyInstance, { services }: {
   app.post<{ Params: { id: string } }>(
     "/:id/images",
     {
-      config: { scope: "products:write" },
+      config: { scope: "products:write", deferContinue: true },
       schema: uploadImageSchema,
       // The body schema above documents the multipart form for OpenAPI; the form itself is
       // checked while streaming, and ids are checked by lookup (malformed is 404, not 400).
       validatorCompiler: () => () => true,
     },
     async (request, reply) => {
-      const result = await services.uploads.upload(principalOf(request), request.params.id, createUploadSource(request), request.log);
+      const result = await services.uploads.upload(principalOf(request), request.params.id, createUploadSource(request, reply), request.log);
       return reply.code(201).header("etag", etagOf(result.version)).send(result);
     },
   );
