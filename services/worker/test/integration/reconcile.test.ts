@@ -136,7 +136,7 @@ describe("reconciliation from the ledger", () => {
       await processImage({ imageId: image.id }, harness.deps);
     }
     const runs = [];
-    for (let i = 0; i < 3; i++) runs.push((await reconcileLedger(harness.deps, { now: later(), batchSize: 2 })).audited);
+    for (let i = 0; i < 3; i++) runs.push((await reconcileLedger(harness.deps, { now: later(), auditBatchSize: 2 })).audited);
     expect(runs).toEqual([2, 1, 2]);
   });
 
