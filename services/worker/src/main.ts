@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     host: config.api.host,
     port: config.worker.healthPort,
     isStopping: () => stopping,
+    onNotReady: (report) => log.warn({ dependencies: report.dependencies }, "not ready"),
     readiness: () =>
       checkDependencies({
         mongodb: () => pingMongo(mongo.db),

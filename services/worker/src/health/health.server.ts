@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ReadinessReport } from "@ingest/shared";
+import type { DependencyName, ReadinessReport } from "@ingest/shared";
 
 export interface HealthServerOptions {
   readonly host: string;
@@ -10,6 +10,8 @@ export interface HealthServerOptions {
   readonly readiness: () => Promise<ReadinessReport>;
   /** True once shutdown began: the worker takes no new jobs, so it is not ready. */
   readonly isStopping: () => boolean;
+  /** Told the causes when not ready, for the log. */
+  readonly onNotReady?: (report: ReadinessReport) => void;
 }
 
 export interface HealthServer {
@@ -18,29 +20,34 @@ export interface HealthServer {
 }
 
 /**
- * The worker's probes, with the API's semantics: `/healthz` answers while the process runs;
- * `/readyz` is 200 when every dependency answers and 503 naming the ones that do not.
+ * The worker's probes, with the API's semantics and bodies: `/healthz` answers while the process
+ * runs; `/readyz` is 200 `{status, dependencies}` when MongoDB, Redis and storage all answer, and
+ * 503 `{error}` naming the ones that do not (or saying the worker is shutting down).
  */
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
   const server: Server = createServer((request, response) => {
-    const send = (status: number, body: unknown) => {
-      response.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      response.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers });
       response.end(JSON.stringify(body));
     };
     const path = (request.url ?? "/").split("?")[0];
     if (request.method !== "GET" && request.method !== "HEAD") return send(405, { error: "Method not allowed" });
     if (path === "/healthz") return send(200, { status: "ok" });
     if (path !== "/readyz") return send(404, { error: "Not found" });
-    if (options.isStopping()) return send(503, { status: "stopping", error: "The worker is shutting down" });
+    const unavailable = (error: string) => send(503, { error }, { "retry-after": "5" });
+    if (options.isStopping()) return unavailable("Not ready: the worker is shutting down");
     options.readiness().then(
       (report) => {
-        const down = Object.entries(report.dependencies)
-          .filter(([, state]) => !state.ok)
-          .map(([name]) => name);
-        if (report.ready) send(200, { status: "ready", dependencies: report.dependencies });
-        else send(503, { status: "unavailable", error: `Not ready: ${down.join(", ")} not answering`, dependencies: report.dependencies });
+        const entries = Object.entries(report.dependencies) as [DependencyName, { ok: boolean }][];
+        if (report.ready) {
+          return send(200, { status: "ok", dependencies: Object.fromEntries(entries.map(([name]) => [name, "ok"])) });
+        }
+        // Causes go to the log for operators; the body, like every error, is { error } alone.
+        options.onNotReady?.(report);
+        const down = entries.filter(([, state]) => !state.ok).map(([name]) => name);
+        unavailable(`Not ready: ${down.join(", ")} not answering`);
       },
-      () => send(503, { status: "unavailable", error: "Readiness check failed" }),
+      () => unavailable("Not ready: the readiness check failed"),
     );
   });
   // Probes are tiny; a slow or idle client must not pin a socket.

@@ -64,17 +64,17 @@ describe("the worker process", () => {
     const worker = await start(harness.env);
 
     expect(await probe(worker, "/healthz")).toEqual({ status: 200, body: { status: "ok" } });
-    const ready = await probe(worker, "/readyz");
-    expect(ready.status).toBe(200);
-    expect(ready.body.dependencies).toEqual({ mongodb: { ok: true }, redis: { ok: true }, storage: { ok: true } });
+    expect(await probe(worker, "/readyz")).toEqual({
+      status: 200,
+      body: { status: "ok", dependencies: { mongodb: "ok", redis: "ok", storage: "ok" } },
+    });
 
     await dedicatedRedis.server.stop();
     const down = await eventually(async () => {
       const answer = await probe(worker, "/readyz");
       return answer.status === 503 && answer;
     });
-    expect(down.body.error).toMatch(/redis/);
-    expect(down.body.dependencies).toMatchObject({ redis: { ok: false }, mongodb: { ok: true }, storage: { ok: true } });
+    expect(down.body).toEqual({ error: "Not ready: redis not answering" });
     expect(await probe(worker, "/healthz")).toMatchObject({ status: 200 });
 
     await dedicatedRedis.server.start();
