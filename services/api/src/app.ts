@@ -40,7 +40,7 @@ async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps
 
   const services = createServices(deps);
   await instance.register(healthRoutes, { services });
-  if (deps.config.api.serveFiles) await instance.register(fileRoutes, { storage: deps.storage });
+  if (deps.config.api.serveFiles) await instance.register(fileRoutes, { storage: deps.storage, images: deps.repositories.images });
   await instance.register(apiRoutes, { prefix: "/api/v1", services });
 }
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type DedicatedRedis, startRedisServer } from "@ingest/provision";
+import { derivativeKey, publicUrl } from "@ingest/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import { call, uploadImage } from "../support/http.ts";
 import { imageBytes } from "../support/images.ts";
@@ -64,6 +65,37 @@ describe("health", () => {
 });
 
 describe("GET /files/*", () => {
+  it("originals are cacheable for good only once processed; derivatives always", async () => {
+    t = await startTestApp("files cache");
+    const app = t;
+    const tenant = await createTenant(app.repositories);
+    const productId = (await call(app.baseUrl, "POST", "/api/v1/products", { token: tenant.key, json: { name: "Battery" } })).body.id;
+    const uploaded = (await uploadImage(app.baseUrl, tenant.key, productId, await imageBytes("webp"))).body;
+    const cacheOf = async (url: string) => {
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      return response.headers.get("cache-control");
+    };
+    expect(await cacheOf(uploaded.imageUrl)).toBe("public, no-cache");
+
+    const key = derivativeKey(tenant.companyId, productId, uploaded.imageId, 320, "webp");
+    await app.storage.put(key, await imageBytes("webp"), { contentType: "image/webp" });
+    await app.repositories.images.markReady(uploaded.imageId, {
+      width: 32,
+      height: 24,
+      bytes: 100,
+      sha256: "ab".repeat(32),
+      placeholder: "x",
+      dominantColor: "#000000",
+      derivatives: [{ key, width: 32, height: 24, format: "webp", bytes: 100, sha256: "cd".repeat(32) }],
+    });
+    expect(await cacheOf(uploaded.imageUrl)).toBe("public, max-age=31536000, immutable");
+    expect(await cacheOf(publicUrl(app.config.publicBaseUrl, key))).toBe("public, max-age=31536000, immutable");
+    const derivative = await fetch(publicUrl(app.config.publicBaseUrl, key));
+    expect(derivative.headers.get("content-type")).toBe("image/webp");
+  });
+
   it("404 with the error shape for unknown and unsafe keys", async () => {
     t = await startTestApp("files");
     for (const path of ["/files/nope/x.png", "/files/a/../../etc/passwd", "/files/%2e%2e/x.jpg", "/files/a/b.html", "/files/", "/files/a//b.png"]) {

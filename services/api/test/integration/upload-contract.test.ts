@@ -48,7 +48,8 @@ describe("POST /api/v1/products/{id}/images — the published contract", () => {
     expect(served.status).toBe(200);
     expect(served.headers.get("content-type")).toBe("image/jpeg");
     expect(served.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(served.headers.get("cache-control")).toMatch(/immutable/);
+    // Until the worker has rewritten it without metadata, caches must not keep the original.
+    expect(served.headers.get("cache-control")).toBe("public, no-cache");
     expect(Buffer.from(await served.arrayBuffer()).equals(jpeg)).toBe(true);
 
     const image = await t.repositories.images.find(imageId);
