@@ -1,6 +1,6 @@
 // `pnpm start`: the servers (kept in .data/), then the API and the worker, then demo data on a
 // first run. Ctrl-C or SIGTERM stops the API and the worker first, then the servers.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { findFreePort, isPortTaken } from "./free-port.ts";
@@ -14,6 +14,7 @@ import { waitUntil } from "./wait-until.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const DATA_DIR = join(ROOT, ".data");
+const PORTS_FILE = join(DATA_DIR, "ports.json");
 const READY_TIMEOUT_MS = 60_000;
 /** A server that dies is started again after this long, so its absence can be seen (readyz 503). */
 const SERVER_RESTART_DELAY_MS = 10_000;
@@ -52,12 +53,31 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   });
 }
 
-async function choosePort(variable: string, fallback: number): Promise<number> {
-  const wanted = Number(process.env[variable] ?? fallback);
-  if (!(await isPortTaken(wanted))) return wanted;
+/**
+ * The env value if set; else the port an earlier run used (stored image URLs contain the API's
+ * address, so it should not move between runs); else the default; else any free port.
+ */
+async function choosePort(variable: string, fallback: number, remembered: number | undefined): Promise<number> {
+  if (process.env[variable]) return Number(process.env[variable]);
+  for (const wanted of [remembered, fallback]) {
+    if (wanted !== undefined && !(await isPortTaken(wanted))) return wanted;
+  }
   const port = await findFreePort();
-  say(`port ${wanted} is taken; ${variable}=${port}`);
+  say(`port ${remembered ?? fallback} is taken; ${variable}=${port}`);
   return port;
+}
+
+interface RememberedPorts {
+  api?: number;
+  worker?: number;
+}
+
+function readPorts(): RememberedPorts {
+  try {
+    return JSON.parse(readFileSync(PORTS_FILE, "utf8")) as RememberedPorts;
+  } catch {
+    return {};
+  }
 }
 
 /** Restarts a local server that stops on its own (a crash, or someone stopping it by hand). */
@@ -100,8 +120,10 @@ async function main(): Promise<void> {
   for (const line of describeServices(services)) say(line);
   superviseServers(services);
 
-  const apiPort = await choosePort("API_PORT", 3000);
-  const workerPort = await choosePort("WORKER_HEALTH_PORT", 3001);
+  const remembered = readPorts();
+  const apiPort = await choosePort("API_PORT", 3000, remembered.api);
+  const workerPort = await choosePort("WORKER_HEALTH_PORT", 3001, remembered.worker);
+  writeFileSync(PORTS_FILE, `${JSON.stringify({ api: apiPort, worker: workerPort } satisfies RememberedPorts)}\n`);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
