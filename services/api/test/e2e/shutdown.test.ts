@@ -36,13 +36,21 @@ describe("graceful shutdown", () => {
       head: await imageBytes("png"),
     });
     await upload.paused;
-    // Let the server take the request in before the signal.
-    for (let attempt = 0; attempt < 100 && !api.output().includes("incoming request"); attempt++) await new Promise((r) => setTimeout(r, 20));
+    // The signal must find the upload in flight: wait for the server to log it coming in.
+    const uploadPath = `"url":"/api/v1/products/${productId}/images"`;
+    for (let attempt = 0; attempt < 500 && !api.output().includes(uploadPath); attempt++) await new Promise((r) => setTimeout(r, 20));
+    expect(api.output()).toContain(uploadPath);
     api.child.kill("SIGTERM");
     for (let attempt = 0; attempt < 100 && !api.output().includes("shutting down"); attempt++) await new Promise((r) => setTimeout(r, 20));
 
-    // New connections are refused while the one in flight completes.
-    await expect(fetch(`${api.baseUrl}/healthz`)).rejects.toThrow();
+    // New requests are turned away (refused, or 503 in the error shape) while the one in flight completes.
+    const late = await fetch(`${api.baseUrl}/healthz`).then(
+      async (response) => [response.status, await response.json()],
+      () => "refused",
+    );
+    expect(["refused", JSON.stringify([503, { error: "The server is shutting down; retry shortly." }])]).toContain(
+      typeof late === "string" ? late : JSON.stringify(late),
+    );
     upload.resume();
     const reply = await upload.reply;
     expect(reply.status).toBe(201);
