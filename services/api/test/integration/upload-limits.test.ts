@@ -149,7 +149,7 @@ describe("admission", () => {
     const png = await imageBytes("png");
     // The slow upload is admitted once the server has read its headers; poll until a second one is refused.
     let refused: Awaited<ReturnType<typeof uploadImage>> | undefined;
-    for (let attempt = 0; attempt < 100 && !refused; attempt++) {
+    for (let attempt = 0; attempt < 500 && !refused; attempt++) {
       const reply = await uploadImage(app.baseUrl, tenant.key, productId, png);
       if (reply.status === 503) refused = reply;
       else await sleep(20);
