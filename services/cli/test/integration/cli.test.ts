@@ -37,7 +37,8 @@ function cli(...args: string[]): Promise<Run> {
   });
 }
 
-describe("pnpm cli", () => {
+// Every step starts a whole Node process (the CLI loads the shared package, ~2 s on this machine).
+describe("pnpm cli", { timeout: 120_000 }, () => {
   it("companies create, keys create (printed once, stored as a hash), list, revoke", async () => {
     const company = await cli("companies", "create", "--name", "Acme", "--json");
     expect(company.code).toBe(0);
