@@ -33,7 +33,14 @@ export interface TestApp {
  * The API against the run's real servers, composed like main.ts does, with this test's own
  * database, queue prefix and S3 key prefix; close() stops it and deletes all three.
  */
-export async function startTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
+export interface Faults {
+  /** Wraps the real storage, to inject a failure a real server cannot produce on demand. */
+  readonly storage?: (real: Storage) => Storage;
+  /** Wraps the real repositories, likewise. */
+  readonly repositories?: (real: Repositories) => Repositories;
+}
+
+export async function startTestApp(label: string, env: Record<string, string> = {}, faults: Faults = {}): Promise<TestApp> {
   const services = testServices();
   const names = uniqueTestNames(label);
   const port = await findFreePort();
@@ -53,7 +60,18 @@ export async function startTestApp(label: string, env: Record<string, string> = 
   const storage = createStorage(config.storage);
   const queue = createJobQueue(redis, config.queue.prefix);
   const jwks = await loadJwks(config.api.oauth);
-  const app = await createApp({ config, mongo, repositories, redis, storage, queue, jwks }, serverOptions(false));
+  const app = await createApp(
+    {
+      config,
+      mongo,
+      repositories: faults.repositories ? faults.repositories(repositories) : repositories,
+      redis,
+      storage: faults.storage ? faults.storage(storage) : storage,
+      queue,
+      jwks,
+    },
+    serverOptions(false),
+  );
   await app.listen({ host: config.api.host, port });
 
   let closed = false;
