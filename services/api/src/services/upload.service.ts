@@ -18,6 +18,7 @@ import type { Principal } from "../auth/principal.ts";
 import { emptyFile, fileTooLarge, imageCapReached, noFile, productNotFound, unsupportedType, uploadsBusy } from "../errors/upload-errors.ts";
 import type { Admission } from "./admission.ts";
 import { enqueueWithin } from "./enqueue-within.ts";
+import { REVALIDATE } from "./file-cache.ts";
 import { newImageId } from "./image-id.ts";
 import type { ReceivedFile, UploadSource } from "./upload.types.ts";
 
@@ -80,7 +81,8 @@ export function createUploadService(deps: {
     let appended: Product;
     let stored = false;
     try {
-      await storage.put(key, file.bytes, { contentType });
+      // Until the worker has rewritten it without metadata, no cache (CDN or bucket) may keep it.
+      await storage.put(key, file.bytes, { contentType, cacheControl: REVALIDATE });
       stored = true;
       appended = await append(product, { url, imageId });
     } catch (error) {

@@ -52,6 +52,11 @@ describe("POST /api/v1/products/{id}/images — the published contract", () => {
     expect(served.headers.get("cache-control")).toBe("public, no-cache");
     expect(Buffer.from(await served.arrayBuffer()).equals(jpeg)).toBe(true);
 
+    // The stored object carries the sniffed type too, for a CDN or bucket website serving it directly.
+    const stored = await t.storage.get(`${tenant.companyId}/products/${productId}/images/${imageId}.jpg`);
+    stored?.body.destroy();
+    expect(stored?.contentType).toBe("image/jpeg");
+
     const image = await t.repositories.images.find(imageId);
     expect(image).toMatchObject({ status: "processing", format: "jpeg", bytes: jpeg.length, productId, companyId: tenant.companyId });
   });
