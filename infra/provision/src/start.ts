@@ -135,7 +135,9 @@ async function main(): Promise<void> {
   };
 
   const api = new AppProcess({ name: "api", script: join(ROOT, "services/api/src/main.ts"), cwd: ROOT, env, color: 36 });
-  const worker = new AppProcess({ name: "worker", script: join(ROOT, "services/worker/src/main.ts"), cwd: ROOT, env, color: 35 });
+  // Two glibc malloc arenas keep the worker's memory flat under sharp (see services/worker/README.md).
+  const workerEnv = { MALLOC_ARENA_MAX: "2", ...env };
+  const worker = new AppProcess({ name: "worker", script: join(ROOT, "services/worker/src/main.ts"), cwd: ROOT, env: workerEnv, color: 35 });
   apps.push(api, worker);
   for (const app of apps) {
     void app.exited.then((reason) => {
