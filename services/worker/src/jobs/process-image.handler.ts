@@ -31,6 +31,11 @@ import type { WorkerLog } from "../worker-log.ts";
  */
 export const MAX_STORED_ORIGINAL_BYTES = 32 * 1024 * 1024;
 const DERIVATIVE_CACHE_CONTROL = "public, max-age=31536000, immutable";
+/**
+ * The original keeps the header the API stored it with: its bytes at the same URL may change
+ * once (when metadata is stripped), so a cache in front of the bucket must revalidate.
+ */
+const ORIGINAL_CACHE_CONTROL = "public, no-cache";
 
 export interface ProcessImageDeps {
   readonly images: ImageRepository;
@@ -105,7 +110,7 @@ export async function processImage({ imageId }: ProcessImagePayload, deps: Proce
       deps.storage.put(derivative.key, data, { contentType: contentTypeOfKey(derivative.key), cacheControl: DERIVATIVE_CACHE_CONTROL }),
     ),
   );
-  if (!output.original.equals(verified.bytes)) await deps.storage.put(image.key, output.original, { contentType: image.contentType });
+  if (!output.original.equals(verified.bytes)) await deps.storage.put(image.key, output.original, { contentType: image.contentType, cacheControl: ORIGINAL_CACHE_CONTROL });
 
   const marked = await deps.images.markReady(image.id, {
     width: output.width,
