@@ -29,6 +29,8 @@ interface RevisionDoc {
   sku: string | null;
   images: ImageEntry[];
   deleted: boolean;
+  /** Set on old revisions whose content was dropped; the (productId, version) key stays. */
+  pruned?: true;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -84,8 +86,15 @@ export function createProductRepository(db: Db): ProductRepository {
       if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
       throw error;
     }
-    // Old revisions are history, not state; losing this cleanup to a crash costs only space.
-    await revisions.deleteMany({ productId: doc.productId, version: { $lte: doc.version - KEPT_REVISIONS } });
+    // Old revisions are history, not state: their content is dropped, but never the revision
+    // itself. Deleting it would free its version number, and a writer that read the product
+    // long ago could then insert that old version, "win", and have its change silently lost
+    // (seen under 50 concurrent uploads: 21 acknowledged, 20 kept). Losing this cleanup to a
+    // crash costs only space.
+    await revisions.updateMany(
+      { productId: doc.productId, version: { $lte: doc.version - KEPT_REVISIONS }, pruned: { $exists: false } },
+      { $set: { pruned: true, images: [] } },
+    );
     return true;
   }
 
@@ -134,7 +143,7 @@ export function createProductRepository(db: Db): ProductRepository {
       const pageRows = rows.slice(0, limit);
       const ids = pageRows.map((row) => row._id);
       const latest = new Map<string, RevisionDoc>();
-      for (const revision of await revisions.find({ companyId, productId: { $in: ids } }).toArray()) {
+      for (const revision of await revisions.find({ companyId, productId: { $in: ids }, pruned: { $exists: false } }).toArray()) {
         const key = revision.productId.toHexString();
         const seen = latest.get(key);
         if (!seen || seen.version < revision.version) latest.set(key, revision);

@@ -1,5 +1,6 @@
 import { parseConfig } from "@ingest/shared";
 import { cleanUpTestData, testServiceEnv, testServices, uniqueTestNames } from "@ingest/provision/testing";
+import { ObjectId } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors/app-error.ts";
 import { connectMongo, type MongoConnection } from "../../src/mongo/mongo-client.ts";
@@ -30,18 +31,20 @@ function appendCapped(url: string) {
 }
 
 describe("product revisions on a real MongoDB-protocol server", () => {
-  it("keeps the cap under 50 concurrent appends: exactly 20 win, the rest are refused", async () => {
-    const product = await products.create("company-a", { name: "cap", sku: null, images: [] });
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) => products.change("company-a", product.id, appendCapped(`https://x.test/${i}.jpg`))),
-    );
-    const won = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value.result] : []));
-    const refused = outcomes.filter((o) => o.status === "rejected" && (o.reason as AppError).code === "image_cap_reached");
-    expect(won).toHaveLength(20);
-    expect(refused).toHaveLength(30);
-    const stored = await products.find("company-a", product.id);
-    expect(stored?.images.map((e) => e.url).sort()).toEqual([...won].sort());
-    expect(stored?.version).toBe(21);
+  it("keeps the cap under 50 concurrent appends: exactly 20 win, the rest are refused (three rounds)", async () => {
+    for (let round = 0; round < 3; round++) {
+      const product = await products.create("company-a", { name: `cap-${round}`, sku: null, images: [] });
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 50 }, (_, i) => products.change("company-a", product.id, appendCapped(`https://x.test/${round}-${i}.jpg`))),
+      );
+      const won = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value.result] : []));
+      const refused = outcomes.filter((o) => o.status === "rejected" && (o.reason as AppError).code === "image_cap_reached");
+      expect(won).toHaveLength(20);
+      expect(refused).toHaveLength(30);
+      const stored = await products.find("company-a", product.id);
+      expect(stored?.images.map((e) => e.url).sort()).toEqual([...won].sort());
+      expect(stored?.version).toBe(21);
+    }
   });
 
   it("never loses or duplicates an entry when deletes and appends race", async () => {
@@ -60,6 +63,16 @@ describe("product revisions on a real MongoDB-protocol server", () => {
     expect(urls.sort()).toEqual(
       [...seed.slice(5).map((e) => e.url), ...Array.from({ length: 8 }, (_, i) => `https://x.test/new-${i}.jpg`)].sort(),
     );
+  });
+
+  it("keeps every old version number taken, so a writer that read long ago can never win with it", async () => {
+    const product = await products.create("company-a", { name: "history", sku: null, images: [] });
+    for (let i = 0; i < 15; i++) await products.change("company-a", product.id, appendCapped(`https://x.test/h-${i}.jpg`));
+    const revisions = mongo.db.collection("product_revisions");
+    const old = await revisions.findOne({ productId: new ObjectId(product.id), version: 2 });
+    expect(old?.pruned).toBe(true);
+    await expect(revisions.insertOne({ ...old, _id: new ObjectId(), pruned: undefined })).rejects.toMatchObject({ code: 11000 });
+    expect((await products.find("company-a", product.id))?.images).toHaveLength(15);
   });
 
   it("walls tenants off and treats a deleted product as gone", async () => {
