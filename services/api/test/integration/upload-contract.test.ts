@@ -237,6 +237,28 @@ describe("POST /api/v1/products/{id}/images — malformed forms (our 400s)", () 
     await expectNoTrace();
   });
 
+  it("a body cut off after a complete file part, or inside a later field, or no form at all → 400, nothing stored", async () => {
+    const file = { name: "file", data: await imageBytes("jpeg"), filename: "a.jpg", type: "image/jpeg" };
+    const single = multipartBody([file]);
+    const pair = multipartBody([file, { name: "caption", data: "front view" }]);
+    for (const [contentType, cut] of [
+      // The file's part is complete; the closing delimiter's final "--" never comes.
+      [single.contentType, single.body.subarray(0, single.body.length - 4)],
+      // A text field after the file breaks off mid-value.
+      [pair.contentType, pair.body.subarray(0, pair.body.indexOf("front view") + 5)],
+      [single.contentType, Buffer.from("hello world")],
+    ] as const) {
+      const response = await fetch(`${t.baseUrl}${path()}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tenant.key}`, "content-type": contentType },
+        body: new Uint8Array(cut),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: "Malformed multipart/form-data body." });
+    }
+    await expectNoTrace();
+  });
+
   it("a multipart content type without a boundary → 400", async () => {
     const response = await fetch(`${t.baseUrl}${path()}`, {
       method: "POST",

@@ -1,3 +1,4 @@
+import multipart from "@fastify/multipart";
 import type { FastifyInstance } from "fastify";
 import { createUploadSource } from "../../http/multipart-file.reader.ts";
 import { principalOf } from "../../plugins/auth.plugin.ts";
@@ -8,11 +9,13 @@ import { uploadImageSchema } from "./image.schema.ts";
 /**
  * POST /api/v1/products/:id/images. Its own encapsulated context, because no body may be read
  * before the handler has checked the product and the cap: every media type is accepted unread
- * here; the upload service streams a multipart body itself and answers 400 to anything else.
+ * here. @fastify/multipart's parser only marks a form as multipart; the upload service streams
+ * it (request.file()) after its early checks, and answers 400 to anything else.
  */
 export default async function uploadRoutes(app: FastifyInstance, { services }: { readonly services: Services }): Promise<void> {
   app.removeContentTypeParser(["application/json", "text/plain"]);
   app.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
+  await app.register(multipart);
 
   app.post<{ Params: { id: string } }>(
     "/:id/images",
