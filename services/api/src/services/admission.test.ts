@@ -6,7 +6,8 @@ describe("upload admission", () => {
     const admission = createAdmission(2);
     const a = admission.tryAcquire();
     const b = admission.tryAcquire();
-    expect(a && b).toBeTruthy();
+    expect(typeof a).toBe("function");
+    expect(typeof b).toBe("function");
     expect(admission.tryAcquire()).toBeNull();
     a?.();
     a?.();
