@@ -8,8 +8,8 @@ const OPTIONS = { maxBytes: 1024, acceptsDeclaredType: () => true };
 const MALFORMED = { message: MALFORMED_MULTIPART_MESSAGE };
 
 /**
- * The worst @fastify/multipart can do: request.file() pipes the body into a parser that never
- * finishes and never settles itself. Only the reader's own guards can end such a read.
+ * The worst @fastify/multipart can do: request.parts() pipes the body into a parser that never
+ * finishes, and its iteration never settles. Only the reader's own guards can end such a read.
  */
 function stuckUpload() {
   const raw = Object.assign(new PassThrough(), { complete: false, headers: {} });
@@ -17,18 +17,18 @@ function stuckUpload() {
     write: (_chunk, _encoding, callback) => callback(),
     final: () => {},
   });
-  const file = vi.fn(() => {
+  const parts = vi.fn(() => {
     raw.pipe(parser);
-    return new Promise<never>(() => {});
+    return { [Symbol.asyncIterator]: () => ({ next: () => new Promise<never>(() => {}) }) };
   });
   const request = {
     raw,
     headers: { "content-type": "multipart/form-data; boundary=b" },
     isMultipart: () => true,
-    file,
+    parts,
   } as unknown as FastifyRequest;
   const reply = { raw: { headersSent: false } } as unknown as FastifyReply;
-  return { raw, file, source: createUploadSource(request, reply) };
+  return { raw, parts, source: createUploadSource(request, reply) };
 }
 
 afterEach(() => {
@@ -52,11 +52,11 @@ it("a client that goes away mid-body is malformed", async () => {
 });
 
 it("a client that left during the early checks is malformed, without starting the parser", async () => {
-  const { raw, file, source } = stuckUpload();
+  const { raw, parts, source } = stuckUpload();
   raw.destroy();
   await new Promise((resolve) => raw.once("close", resolve));
   await expect(source.readFile(OPTIONS)).rejects.toMatchObject(MALFORMED);
-  expect(file).not.toHaveBeenCalled();
+  expect(parts).not.toHaveBeenCalled();
 });
 
 it("a body that neither ends nor closes is given up at the read deadline", async () => {

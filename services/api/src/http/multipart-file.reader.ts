@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
-import type { IncomingMessage } from "node:http";
-import type { Writable } from "node:stream";
 import type { MultipartFile } from "@fastify/multipart";
+import { AppError } from "@ingest/shared";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { fileTooLarge, malformedMultipart, noFile, secondFile, tooManyFields, unsupportedType } from "../errors/upload-errors.ts";
 import { sendContinue } from "../plugins/expect-continue.plugin.ts";
@@ -38,28 +37,28 @@ export function createUploadSource(request: FastifyRequest, reply: FastifyReply)
  * another field, or a second file is refused. The rest of a refused body is left unread (the
  * early-reply plugin closes the connection).
  *
- * request.file() hands over the file, but its idea of where the form ends cannot be trusted
- * (9.4.0): it reads busboy's "Unexpected end of multipart data" as a clean end, so a cut-off
- * body passes, or waits for ever on a file stream that was destroyed before we held it; it ends
- * when the request closes although busboy may still hold parts (fastify/fastify-multipart#630);
- * and for a request that closed before the call it never settles. So busboy's own events
- * (finish, error, limits) and the request's (error, close before complete) decide the answer;
- * once the body has ended, the parser gets the rest of that turn to finish; a deadline backs it all.
+ * The whole form is walked with request.parts(), not request.file(): only the iteration reports
+ * what follows the file (a second file, too many fields, a body cut off after the file part).
+ * Since 10.1 (fastify/fastify-multipart#631) it ends only when busboy has delivered every part,
+ * rejects on busboy's "Unexpected end of multipart data", and on a client abort
+ * (FST_MP_PREMATURE_CLOSE). It still never settles for a request that closed before the call,
+ * which is checked here. The request's own events (error; close before complete; a parser not
+ * done a turn after the body ended) stay as backstops, though 10.1.9 answered every cut-off and
+ * abort we tried without them; a deadline backs it all.
  */
 function readSingleFile(request: FastifyRequest, options: ReadFileOptions): Promise<ReceivedFile> {
   const raw = request.raw;
   return new Promise((resolve, reject) => {
     let settled = false;
-    let collecting = false;
-    let parsed = false;
+    let sawBody = false;
     let received: ReceivedFile | null = null;
-    let parser: Writable | undefined;
     const settle = (error: unknown, file: ReceivedFile | null = null): void => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
       raw.off("end", onEnd).off("close", onClose).off("error", onError);
-      if (parser) raw.unpipe(parser);
+      // Stop feeding the parser the rest of a refused body (nothing else is piped from it).
+      raw.unpipe();
       if (error) reject(error);
       else if (file) resolve(file);
       else reject(noFile());
@@ -77,62 +76,70 @@ function readSingleFile(request: FastifyRequest, options: ReadFileOptions): Prom
 
     // A client that left during the early checks: its 'close' has passed and nothing will come.
     if (raw.destroyed) return settle(malformedMultipart());
-    // request.file() throws on a request the plugin's parser has not marked as a form (Fastify
+    // request.parts() throws on a request the plugin's parser has not marked as a form (Fastify
     // runs it for every media type the test above accepts; this only keeps the throw out).
     if (!request.isMultipart()) return settle(noFile());
 
-    const delivered = request.file({
+    let files = 0;
+    const parts = request.parts({
       limits: { ...FIELD_LIMITS, files: 1, fileSize: options.maxBytes },
       // busboy takes a part without a filename for text; a `file` part that declares a
       // non-text type (curl -F "file=<x.png;type=image/png") is still meant as a file.
-      isPartAFile: (field, type, filename) =>
-        filename !== undefined || type === "application/octet-stream" || (field === FILE_FIELD && type !== undefined && !type.startsWith("text/")),
-    });
-    parser = pipedParser(raw);
-    // The plugin withholds parts it refuses (a name like `constructor`), so names are checked here.
-    parser.on("file", (name: string) => name !== FILE_FIELD && settle(noFile()));
-    parser.on("field", (name: string) => name === FILE_FIELD && settle(noFile()));
-    parser.on("filesLimit", () => settle(secondFile()));
-    parser.on("fieldsLimit", () => settle(tooManyFields()));
-    parser.on("partsLimit", () => settle(tooManyFields()));
-    parser.on("error", (error: Error) => settle(malformedMultipart(error)));
-    // busboy finishes only after every file stream has ended; the file may resolve either side of it.
-    parser.on("finish", () => {
-      parsed = true;
-      if (!collecting) settle(null, received);
+      isPartAFile: (field, type, filename) => {
+        const isFile =
+          filename !== undefined || type === "application/octet-stream" || (field === FILE_FIELD && type !== undefined && !type.startsWith("text/"));
+        // The first file busboy takes (files: 1) in another field is refused at once. This is also
+        // the only place that sees one the plugin withholds (a name like `constructor`).
+        if (isFile && ++files === 1 && field !== FILE_FIELD) settle(noFile());
+        return isFile;
+      },
     });
 
-    delivered.then(
-      (part) => {
-        if (!part) return; // no file part: the parser's finish or error answers
-        if (settled || part.fieldname !== FILE_FIELD) return void part.file.resume();
+    const walk = async (): Promise<void> => {
+      for await (const part of parts) {
+        if (settled) return void (part.type === "file" && part.file.resume());
+        if (part.type !== "file") {
+          if (part.fieldname === FILE_FIELD) throw noFile();
+          continue;
+        }
+        if (part.fieldname !== FILE_FIELD) {
+          part.file.resume();
+          throw noFile();
+        }
         if (!options.acceptsDeclaredType(part.mimetype)) {
           part.file.resume();
-          return settle(unsupportedType());
+          throw unsupportedType();
         }
-        collecting = true;
-        collect(part.file, options.maxBytes).then((file) => {
-          collecting = false;
-          received = { ...file, declaredType: part.mimetype };
-          if (parsed) settle(null, received);
-        }, settle);
+        const file = await collect(part.file, options.maxBytes);
+        received = { ...file, declaredType: part.mimetype };
+      }
+    };
+    // Starting the walk piped the request into the parser, so listening for data changes nothing.
+    walk().then(
+      // busboy reports an empty body as malformed; the plugin passes it off as an empty form.
+      () => settle(sawBody ? null : malformedMultipart(), received),
+      (error: unknown) => {
+        if (error instanceof AppError) return settle(error);
+        const code = (error as { code?: unknown } | null)?.code;
+        // Fields the plugin refuses (a name like `constructor`, a JSON field that does not parse)
+        // we would ignore anyway; it reports them only once the form has ended.
+        if ((code === "FST_PROTO_VIOLATION" || code === "FST_INVALID_JSON_FIELD_ERROR") && raw.complete) return settle(null, received);
+        settle(LIMIT_ERRORS[code as string]?.() ?? malformedMultipart(error));
       },
-      // What fails request.file() (a limit, a withheld part, a broken body or request) also
-      // reaches the parser's or the request's own events above, which answer it.
-      () => {},
     );
+    raw.once("data", () => {
+      sawBody = true;
+    });
   });
 }
 
-/**
- * The busboy instance @fastify/multipart has just piped the request into: the plugin keeps no
- * handle on it that we could reach, but Node's pipe records its destination.
- */
-function pipedParser(raw: IncomingMessage): Writable {
-  const parser = (raw as unknown as { _readableState: { pipes: Writable[] } })._readableState.pipes.at(-1);
-  if (!parser) throw new Error("@fastify/multipart did not pipe the request into a parser");
-  return parser;
-}
+/** The plugin's limit errors, as we answer them. */
+const LIMIT_ERRORS: Record<string, () => AppError> = {
+  FST_FILES_LIMIT: secondFile,
+  FST_FIELDS_LIMIT: tooManyFields,
+  FST_PARTS_LIMIT: tooManyFields,
+  FST_REQ_FILE_TOO_LARGE: fileTooLarge,
+};
 
 /**
  * Buffers the file, failing the moment it crosses `maxBytes`. busboy does not end a stream at
@@ -150,6 +157,9 @@ function collect(file: MultipartFile["file"], maxBytes: number): Promise<{ bytes
       file.resume();
       reject(error);
     };
+    // The plugin destroys the file stream, with the error, when the body breaks: that may have
+    // happened before the part reached us, and a destroyed stream emits nothing more.
+    if (file.errored || (file.destroyed && !file.readableEnded)) return fail(malformedMultipart(file.errored ?? undefined));
     file.on("data", (chunk: Buffer) => {
       total += chunk.length;
       if (total > maxBytes) return fail(fileTooLarge());

@@ -10,7 +10,7 @@ import { uploadImageSchema } from "./image.schema.ts";
  * POST /api/v1/products/:id/images. Its own encapsulated context, because no body may be read
  * before the handler has checked the product and the cap: every media type is accepted unread
  * here. @fastify/multipart's parser only marks a form as multipart; the upload service streams
- * it (request.file()) after its early checks, and answers 400 to anything else.
+ * it (request.parts()) after its early checks, and answers 400 to anything else.
  */
 export default async function uploadRoutes(app: FastifyInstance, { services }: { readonly services: Services }): Promise<void> {
   app.removeContentTypeParser(["application/json", "text/plain"]);
