@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { removeOnExit } from "./process-reaper.ts";
+import { isProcessAlive } from "./process-alive.ts";
 
 /**
  * Claims a persistent data dir for this process: two stacks on the same files would corrupt
@@ -19,20 +20,11 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = Number(readFileSync(file, "utf8"));
-      if (owner && owner !== process.pid && isAlive(owner)) {
+      if (owner && owner !== process.pid && isProcessAlive(owner)) {
         throw new Error(`${dataDir} is in use by process ${owner} (another "pnpm start"?). Stop it first.`);
       }
       rmSync(file, { force: true });
     }
   }
   throw new Error(`could not lock ${dataDir}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { removeOnExit } from "./process-reaper.ts";
+import { isProcessAlive } from "./process-alive.ts";
 
 const PREFIX = "image-ingest-";
 
@@ -29,20 +30,11 @@ function sweepAbandonedTempDirs(): void {
   }
   for (const name of names) {
     const pid = Number(/^image-ingest-(\d+)-/.exec(name)?.[1]);
-    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    if (!pid || pid === process.pid || isProcessAlive(pid)) continue;
     try {
       rmSync(join(tmpdir(), name), { recursive: true, force: true });
     } catch {
       // Another user's dir or a race with another sweeper: not ours to insist on.
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
