@@ -13,3 +13,4 @@ export {
 export { type SweepDeps, type SweepOptions, type SweepReport, sweepStorage } from "./reconcile/sweep-storage.ts";
 export type { WorkerLog } from "./worker-log.ts";
 export { whenRedisReady } from "./redis-ready.ts";
+export { type WorkerSettings, workerSettingsFrom } from "./worker-settings.ts";

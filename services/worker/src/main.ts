@@ -19,6 +19,7 @@ import { createJobHandlers } from "./jobs/job-handlers.ts";
 import { createRedisAuditCursor } from "./reconcile/audit-cursor.ts";
 import { keepTrying } from "./keep-trying.ts";
 import { whenRedisReady } from "./redis-ready.ts";
+import { workerSettingsFrom } from "./worker-settings.ts";
 
 /**
  * The worker process, composed in dependency order. Nothing connects at import time; every
@@ -46,12 +47,7 @@ async function main(): Promise<void> {
     queue,
     codec: createImageCodec({ maxPixels: config.worker.maxPixels }),
     auditCursor: createRedisAuditCursor(requestRedis, config.queue.prefix),
-    settings: {
-      derivativeWidths: config.worker.derivativeWidths,
-      derivativeFormats: config.worker.derivativeFormats,
-      imageTimeoutSeconds: config.worker.imageTimeoutSeconds,
-      stagedGraceMs: config.worker.stagedGraceMs,
-    },
+    settings: workerSettingsFrom(config),
     log,
   });
   const worker = startJobWorker({

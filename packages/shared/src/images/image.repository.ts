@@ -19,7 +19,10 @@ export interface ImageRepository {
   /** Records the intent to store an image, before any byte is written. */
   insertStaged(image: NewImage): Promise<ImageRecord>;
   find(imageId: string): Promise<ImageRecord | null>;
+  /** Every record a product ever had, deleted ones included, oldest first (audits, tests). */
   findForProduct(companyId: string, productId: string): Promise<ImageRecord[]>;
+  /** What a status listing reads: the records of `imageIds`, and the product's images rejected since `rejectedSince`. */
+  findListed(companyId: string, productId: string, imageIds: readonly string[], rejectedSince: Date): Promise<ImageRecord[]>;
   /** Moves an image to `to` only if it is in one of `from`; returns whether it moved. */
   transition(imageId: string, from: readonly ImageStatus[], to: ImageStatus): Promise<boolean>;
   markReady(imageId: string, processed: ProcessedImage): Promise<boolean>;
@@ -83,6 +86,18 @@ export function createImageRepository(db: Db): ImageRepository {
 
     async findForProduct(companyId, productId) {
       const docs = await images.find({ companyId, productId }).sort({ createdAt: 1 }).toArray();
+      return docs.map(toRecord);
+    },
+
+    async findListed(companyId, productId, imageIds, rejectedSince) {
+      const docs = await images
+        .find({
+          companyId,
+          productId,
+          $or: [{ _id: { $in: [...imageIds] } }, { status: "rejected", updatedAt: { $gte: rejectedSince } }],
+        })
+        .sort({ createdAt: 1 })
+        .toArray();
       return docs.map(toRecord);
     },
 

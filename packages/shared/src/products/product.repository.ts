@@ -64,6 +64,7 @@ export interface ProductRepository {
 }
 
 const KEPT_REVISIONS = 10;
+const PRUNE_EVERY = 5;
 const MAX_ATTEMPTS = 200;
 const DUPLICATE_KEY = 11000;
 
@@ -91,10 +92,13 @@ export function createProductRepository(db: Db): ProductRepository {
     // long ago could then insert that old version, "win", and have its change silently lost
     // (seen under 50 concurrent uploads: 21 acknowledged, 20 kept). Losing this cleanup to a
     // crash costs only space.
-    await revisions.updateMany(
-      { productId: doc.productId, version: { $lte: doc.version - KEPT_REVISIONS }, pruned: { $exists: false } },
-      { $set: { pruned: true, images: [] } },
-    );
+    // Done on every PRUNE_EVERY-th version only: an upload should not pay for a second write.
+    if (doc.version % PRUNE_EVERY === 0) {
+      await revisions.updateMany(
+        { productId: doc.productId, version: { $lte: doc.version - KEPT_REVISIONS }, pruned: { $exists: false } },
+        { $set: { pruned: true, images: [] } },
+      );
+    }
     return true;
   }
 

@@ -59,7 +59,9 @@ export function createImageStatusService(deps: {
     async list(principal, productId, now = new Date()) {
       const product = await deps.products.find(principal.companyId, productId);
       if (!product) throw productNotFound();
-      const records = await deps.images.findForProduct(principal.companyId, product.id);
+      const since = new Date(now.getTime() - REJECTION_VISIBLE_MS);
+      const imageIds = product.images.flatMap((entry) => (entry.imageId ? [entry.imageId] : []));
+      const records = await deps.images.findListed(principal.companyId, product.id, imageIds, since);
       const byId = new Map(records.map((record) => [record.id, record]));
 
       const images = product.images.map((entry, index): ImageStatusView => {
@@ -82,9 +84,8 @@ export function createImageStatusService(deps: {
         };
       });
 
-      const since = now.getTime() - REJECTION_VISIBLE_MS;
       const recentlyRejected = records
-        .filter((record) => record.status === "rejected" && record.updatedAt.getTime() >= since)
+        .filter((record) => record.status === "rejected" && record.updatedAt >= since)
         .map((record) => ({ imageId: record.id, url: record.url, reason: record.rejectionReason, rejectedAt: record.updatedAt.toISOString() }));
 
       return { productId: product.id, version: product.version, images, recentlyRejected };

@@ -6,6 +6,7 @@ import {
   type SweepReport,
   sweepStorage,
   whenRedisReady,
+  workerSettingsFrom,
 } from "@ingest/worker";
 import { parseCommandArgs } from "../args.ts";
 import { type Command, UsageError } from "../command.ts";
@@ -41,11 +42,7 @@ export const reconcileCommand: Command = {
     const storage = context.storage();
     // The context's Redis fails fast instead of queueing commands, so wait for it to connect.
     await whenRedisReady(context.redis(), 5_000);
-    const settings = {
-      derivativeWidths: config.worker.derivativeWidths,
-      derivativeFormats: config.worker.derivativeFormats,
-      stagedGraceMs: config.worker.stagedGraceMs,
-    };
+    const settings = workerSettingsFrom(config);
 
     const ledger = await reconcileLedger(
       {

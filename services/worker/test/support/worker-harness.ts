@@ -28,6 +28,7 @@ import { createJobHandlers, type WorkerDeps } from "../../src/jobs/job-handlers.
 import { createMemoryAuditCursor } from "../../src/reconcile/audit-cursor.ts";
 import { whenRedisReady } from "../../src/redis-ready.ts";
 import type { WorkerLog } from "../../src/worker-log.ts";
+import { workerSettingsFrom } from "../../src/worker-settings.ts";
 
 export const COMPANY = "acme";
 
@@ -92,12 +93,7 @@ export async function createHarness(label: string, overrides: Record<string, str
     queue,
     codec: createImageCodec({ maxPixels: config.worker.maxPixels }),
     auditCursor: createMemoryAuditCursor(),
-    settings: {
-      derivativeWidths: config.worker.derivativeWidths,
-      derivativeFormats: config.worker.derivativeFormats,
-      imageTimeoutSeconds: config.worker.imageTimeoutSeconds,
-      stagedGraceMs: config.worker.stagedGraceMs,
-    },
+    settings: workerSettingsFrom(config),
     log,
   };
   const workers: JobWorker[] = [];
