@@ -1,36 +1,29 @@
-import type { Collection, Db } from "mongodb";
 import type { Scope } from "./scopes.ts";
 
-interface ApiKeyDoc {
-  _id: string; // lookup id
-  companyId: string;
-  name: string;
-  hash: string;
-  scopes: Scope[];
-  createdAt: Date;
-  revokedAt: Date | null;
-}
+/** The port of companies, API keys and token revocations (adapters live in @ingest/store). */
 
-interface RevokedTokenDoc {
-  _id: string; // jti
-  expiresAt: Date;
-  revokedAt: Date;
-}
-
-interface CompanyDoc {
-  _id: string;
-  name: string;
-  createdAt: Date;
+export interface CompanyRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: Date;
 }
 
 export interface ApiKeyRecord {
   readonly lookupId: string;
   readonly companyId: string;
   readonly name: string;
+  /** sha256 of the whole key (see api-key.ts); the key itself is never stored. */
   readonly hash: string;
   readonly scopes: readonly Scope[];
   readonly createdAt: Date;
   readonly revokedAt: Date | null;
+}
+
+export interface RevokedTokenRecord {
+  /** The token's `jti`. */
+  readonly jti: string;
+  readonly expiresAt: Date;
+  readonly revokedAt: Date;
 }
 
 export interface CredentialRepository {
@@ -42,51 +35,6 @@ export interface CredentialRepository {
   revokeApiKey(lookupId: string): Promise<boolean>;
   revokeToken(jti: string, expiresAt: Date): Promise<void>;
   isTokenRevoked(jti: string): Promise<boolean>;
-  /** Forgets revocations of tokens that have expired anyway (FerretDB has no TTL indexes). */
+  /** Forgets revocations of tokens that have expired anyway. */
   pruneRevokedTokens(now: Date): Promise<number>;
-  ensureIndexes(): Promise<void>;
-}
-
-export function createCredentialRepository(db: Db): CredentialRepository {
-  const keys: Collection<ApiKeyDoc> = db.collection("api_keys");
-  const revoked: Collection<RevokedTokenDoc> = db.collection("revoked_tokens");
-  const companies: Collection<CompanyDoc> = db.collection("companies");
-  const toRecord = ({ _id, ...rest }: ApiKeyDoc): ApiKeyRecord => ({ lookupId: _id, ...rest });
-
-  return {
-    async ensureIndexes() {
-      await keys.createIndex({ companyId: 1 }, { name: "company" });
-      await revoked.createIndex({ expiresAt: 1 }, { name: "expires" });
-    },
-    async createCompany(id, name) {
-      await companies.insertOne({ _id: id, name, createdAt: new Date() });
-    },
-    async companyExists(id) {
-      return (await companies.countDocuments({ _id: id }, { limit: 1 })) > 0;
-    },
-    async insertApiKey(record) {
-      await keys.insertOne({ _id: record.lookupId, ...record, scopes: [...record.scopes], createdAt: new Date(), revokedAt: null });
-    },
-    async findApiKey(lookupId) {
-      const doc = await keys.findOne({ _id: lookupId });
-      return doc ? toRecord(doc) : null;
-    },
-    async listApiKeys(companyId) {
-      const docs = await keys.find(companyId ? { companyId } : {}).sort({ createdAt: 1 }).toArray();
-      return docs.map(toRecord);
-    },
-    async revokeApiKey(lookupId) {
-      const result = await keys.updateOne({ _id: lookupId, revokedAt: null }, { $set: { revokedAt: new Date() } });
-      return result.modifiedCount === 1;
-    },
-    async revokeToken(jti, expiresAt) {
-      await revoked.updateOne({ _id: jti }, { $set: { expiresAt, revokedAt: new Date() } }, { upsert: true });
-    },
-    async isTokenRevoked(jti) {
-      return (await revoked.countDocuments({ _id: jti }, { limit: 1 })) > 0;
-    },
-    async pruneRevokedTokens(now) {
-      return (await revoked.deleteMany({ expiresAt: { $lt: now } })).deletedCount;
-    },
-  };
 }

@@ -12,6 +12,16 @@ describe("parseConfig", () => {
     expect(Object.isFrozen(config.worker)).toBe(true);
   });
 
+  it("picks the embedded SQLite store unless MongoDB is asked for", () => {
+    expect(parseConfig({}).store).toEqual({ kind: "sqlite", path: ".data/ingest.sqlite" });
+    expect(parseConfig({ SQLITE_PATH: "/var/lib/ingest/db.sqlite" }).store).toEqual({ kind: "sqlite", path: "/var/lib/ingest/db.sqlite" });
+    expect(parseConfig({ MONGO_URL: "mongodb://db:27017" }).store).toEqual({ kind: "mongodb", url: "mongodb://db:27017", dbName: "image_ingest" });
+    expect(parseConfig({ STORE: "mongodb", MONGO_DB: "shop" }).store).toEqual({ kind: "mongodb", url: "mongodb://127.0.0.1:27017", dbName: "shop" });
+    // An explicit STORE wins over a MONGO_URL left in the environment.
+    expect(parseConfig({ STORE: "sqlite", MONGO_URL: "mongodb://db:27017" }).store.kind).toBe("sqlite");
+    expect(() => parseConfig({ STORE: "postgres" })).toThrow(/STORE/);
+  });
+
   it("lists every bad variable in one error", () => {
     let error: unknown;
     try {

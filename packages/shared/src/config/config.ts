@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { STORE_KINDS, type StoreSettings } from "../store/store.ts";
 import { ConfigReader, type EnvMap } from "./config-reader.ts";
 
 export const STORAGE_DRIVERS = ["fs", "s3"] as const;
@@ -12,7 +13,8 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** Base of every public image URL: `<publicBaseUrl>/<companyId>/products/<id>/images/<imageId>.<ext>`. */
   readonly publicBaseUrl: string;
-  readonly mongo: { readonly url: string; readonly dbName: string };
+  /** The database: embedded SQLite (one machine, the default) or MongoDB (several machines). */
+  readonly store: StoreSettings;
   readonly redis: { readonly url: string };
   readonly queue: { readonly prefix: string };
   readonly storage: {
@@ -84,10 +86,7 @@ export function parseConfig(env: EnvMap): Config {
     logLevel: read.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
     shutdownTimeoutMs: read.integer("SHUTDOWN_TIMEOUT_MS", 10_000, { min: 0, max: 600_000 }),
     publicBaseUrl,
-    mongo: {
-      url: read.url("MONGO_URL", "mongodb://127.0.0.1:27017", ["mongodb:", "mongodb+srv:"]),
-      dbName: read.string("MONGO_DB", "image_ingest"),
-    },
+    store: readStore(read, env),
     redis: { url: read.url("REDIS_URL", "redis://127.0.0.1:6379", ["redis:", "rediss:"]) },
     queue: { prefix: read.string("QUEUE_PREFIX", "bull") },
     storage: {
@@ -140,6 +139,17 @@ export function parseConfig(env: EnvMap): Config {
   if (driver === "s3" && !config.storage.s3.endpoint && !config.storage.s3.region) read.problem("S3_REGION is required for AWS S3");
   read.assertValid();
   return deepFreeze(config);
+}
+
+/** MongoDB when asked for, or when MONGO_URL is set and STORE is not; else the embedded SQLite file. */
+function readStore(read: ConfigReader, env: EnvMap): StoreSettings {
+  const kind = read.oneOf("STORE", STORE_KINDS, env.MONGO_URL ? "mongodb" : "sqlite");
+  if (kind === "sqlite") return { kind, path: read.string("SQLITE_PATH", ".data/ingest.sqlite") };
+  return {
+    kind,
+    url: read.url("MONGO_URL", "mongodb://127.0.0.1:27017", ["mongodb:", "mongodb+srv:"]),
+    dbName: read.string("MONGO_DB", "image_ingest"),
+  };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,0 +1,47 @@
+import { type CredentialRepository, newObjectId, type Store } from "@ingest/shared";
+import { describe, expect, it } from "vitest";
+
+/** The credential port's contract (companies, API keys, token revocations). */
+export function credentialContract(store: () => Store): void {
+  const credentials = (): CredentialRepository => store().repositories.credentials;
+
+  describe("credentials", () => {
+    it("creates companies once", async () => {
+      const id = `co-${newObjectId()}`;
+      expect(await credentials().companyExists(id)).toBe(false);
+      await credentials().createCompany(id, "Acme");
+      expect(await credentials().companyExists(id)).toBe(true);
+      await expect(credentials().createCompany(id, "Again")).rejects.toThrow();
+    });
+
+    it("stores API keys by lookup id, lists them per company, revokes once", async () => {
+      const companyId = `co-${newObjectId()}`;
+      const lookupId = newObjectId();
+      await credentials().insertApiKey({ lookupId, companyId, name: "ci", hash: "h".repeat(64), scopes: ["products:read", "products:write"] });
+      await credentials().insertApiKey({ lookupId: newObjectId(), companyId: "other", name: "x", hash: "g".repeat(64), scopes: ["products:read"] });
+      const found = await credentials().findApiKey(lookupId);
+      expect(found).toMatchObject({ lookupId, companyId, name: "ci", hash: "h".repeat(64), scopes: ["products:read", "products:write"], revokedAt: null });
+      expect(found?.createdAt).toBeInstanceOf(Date);
+      expect((await credentials().listApiKeys(companyId)).map((key) => key.lookupId)).toEqual([lookupId]);
+      expect((await credentials().listApiKeys()).map((key) => key.lookupId)).toContain(lookupId);
+      expect(await credentials().revokeApiKey(lookupId)).toBe(true);
+      expect(await credentials().revokeApiKey(lookupId)).toBe(false);
+      expect((await credentials().findApiKey(lookupId))?.revokedAt).toBeInstanceOf(Date);
+      expect(await credentials().findApiKey(newObjectId())).toBeNull();
+    });
+
+    it("remembers revoked tokens until they expire anyway", async () => {
+      const expired = `jti-${newObjectId()}`;
+      const live = `jti-${newObjectId()}`;
+      await credentials().revokeToken(expired, new Date(Date.now() - 1_000));
+      await credentials().revokeToken(live, new Date(Date.now() + 3_600_000));
+      await credentials().revokeToken(live, new Date(Date.now() + 7_200_000)); // twice is fine
+      expect(await credentials().isTokenRevoked(expired)).toBe(true);
+      expect(await credentials().isTokenRevoked(live)).toBe(true);
+      expect(await credentials().pruneRevokedTokens(new Date())).toBeGreaterThanOrEqual(1);
+      expect(await credentials().isTokenRevoked(expired)).toBe(false);
+      expect(await credentials().isTokenRevoked(live)).toBe(true);
+      expect(await credentials().isTokenRevoked("never")).toBe(false);
+    });
+  });
+}
