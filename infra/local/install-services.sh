@@ -3,6 +3,7 @@
 # Redis (Debian package), FerretDB v1 (a MongoDB wire-protocol server on embedded SQLite) and
 # MinIO (S3), plus python3-requests for the e2e check of the API page's Python example.
 # Idempotent: whatever already runs is left alone, so a second run takes seconds.
+# With the argument `redis`, only Redis (all that `pnpm start`'s default embedded stack needs).
 # FerretDB and MinIO are built from source with Go into a per-user cache shared by every clone.
 set -euo pipefail
 
@@ -140,7 +141,9 @@ mkdir -p "$SERVERS_DIR"
 exec 9>"$SERVERS_DIR/.install.lock"
 flock 9
 
+# `install-services.sh redis` installs only what the embedded stack of `pnpm start` needs.
 ensure_redis
+if [ "${1:-all}" = "redis" ]; then exit 0; fi
 ensure_python_requests
 ensure_ferretdb
 ensure_minio

@@ -1,14 +1,13 @@
-// `pnpm start`: the servers (kept in .data/), then the API and the worker, then demo data on a
-// first run. Ctrl-C or SIGTERM stops the API and the worker first, then the servers.
+// `pnpm start [--stack embedded|mongo-s3]`: the servers (data kept in .data/), then the API and
+// the worker, then demo data on a first run. Ctrl-C or SIGTERM stops the API and the worker
+// first, then the servers. See start/stack.ts for the two stacks.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { findFreePort, isPortTaken } from "./free-port.ts";
-import { describeServices, provisionServices } from "./provision-services.ts";
-import type { ProvisionedServices } from "./service-settings.ts";
-import { toServiceEnv } from "./service-env.ts";
 import { AppProcess } from "./start/app-process.ts";
 import { createDemoData, type DemoData, readDemoMarker, writeDemoMarker } from "./start/demo-data.ts";
+import { chooseStack, type StartedStack, startStack } from "./start/stack.ts";
 import { formatSummary } from "./start/summary.ts";
 import { waitUntil } from "./wait-until.ts";
 
@@ -21,8 +20,8 @@ const SERVER_RESTART_DELAY_MS = 10_000;
 
 const say = (line: string) => process.stderr.write(`[start] ${line}\n`);
 
-let services: ProvisionedServices | undefined;
-let provisioning: Promise<ProvisionedServices> | undefined;
+let services: StartedStack | undefined;
+let provisioning: Promise<StartedStack> | undefined;
 const apps: AppProcess[] = [];
 let shuttingDown: Promise<void> | undefined;
 
@@ -81,8 +80,8 @@ function readPorts(): RememberedPorts {
 }
 
 /** Restarts a local server that stops on its own (a crash, or someone stopping it by hand). */
-function superviseServers(started: ProvisionedServices): void {
-  for (const server of [started.mongo, started.redis, started.s3]) {
+function superviseServers(started: StartedStack): void {
+  for (const server of started.servers) {
     server.onUnexpectedExit((reason) => {
       if (shuttingDown) return;
       say(`${server.name} server stopped (${reason}); starting it again in ${SERVER_RESTART_DELAY_MS / 1000} s`);
@@ -96,11 +95,9 @@ function superviseServers(started: ProvisionedServices): void {
   }
 }
 
-async function prepareDemo(env: NodeJS.ProcessEnv, started: ProvisionedServices): Promise<{ demo?: DemoData; isNew: boolean; problem?: string }> {
+async function prepareDemo(env: NodeJS.ProcessEnv, started: StartedStack): Promise<{ demo?: DemoData; isNew: boolean; problem?: string }> {
   const marker = join(DATA_DIR, "demo.json");
-  const { settings } = started;
-  // Which database the demo lives in: the data dir for our own servers, the URL for external ones.
-  const fingerprint = settings.source === "env" ? `env ${settings.mongoUrl}` : `${settings.source} ${DATA_DIR}`;
+  const { fingerprint } = started;
   const earlier = started.persistent ? readDemoMarker(marker, fingerprint) : undefined;
   if (earlier) return { demo: earlier, isNew: false };
   try {
@@ -114,10 +111,12 @@ async function prepareDemo(env: NodeJS.ProcessEnv, started: ProvisionedServices)
 
 async function main(): Promise<void> {
   mkdirSync(DATA_DIR, { recursive: true });
-  provisioning = provisionServices({ dataDir: join(DATA_DIR, "servers"), handleSignals: false });
+  const stack = chooseStack(process.argv.slice(2), process.env);
+  say(`stack: ${stack}${stack === "embedded" ? " (SQLite + folder storage + Redis; --stack mongo-s3 for MongoDB + MinIO)" : ""}`);
+  provisioning = startStack(stack, DATA_DIR, process.env);
   services = await provisioning;
   if (shuttingDown) return;
-  for (const line of describeServices(services)) say(line);
+  for (const line of services.describe()) say(line);
   superviseServers(services);
 
   const remembered = readPorts();
@@ -127,7 +126,7 @@ async function main(): Promise<void> {
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ...toServiceEnv(services.settings),
+    ...services.env,
     API_HOST: "127.0.0.1",
     API_PORT: String(apiPort),
     WORKER_HEALTH_PORT: String(workerPort),
@@ -168,7 +167,7 @@ async function main(): Promise<void> {
     formatSummary({
       apiUrl,
       workerUrl: `http://127.0.0.1:${workerPort}`,
-      servers: describeServices(services),
+      servers: services.describe(),
       demo: demo.demo,
       demoIsNew: demo.isNew,
       demoProblem: demo.problem,

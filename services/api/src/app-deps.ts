@@ -1,11 +1,11 @@
-import type { Config, JobQueue, MongoConnection, Redis, Repositories, Storage } from "@ingest/shared";
+import type { Config, JobQueue, Redis, Storage, Store } from "@ingest/shared";
 import type { JWTVerifyGetKey } from "jose";
 
 /** The open connections an app is built from. The app owns them from then on and closes them. */
 export interface AppDeps {
   readonly config: Config;
-  readonly mongo: MongoConnection;
-  readonly repositories: Repositories;
+  /** The database (SQLite or MongoDB) with its repositories. */
+  readonly store: Store;
   readonly redis: Redis;
   readonly storage: Storage;
   readonly queue: JobQueue;

@@ -7,11 +7,11 @@ import closingPlugin from "./plugins/closing.plugin.ts";
 import earlyReplyPlugin from "./plugins/early-reply.plugin.ts";
 import errorHandlerPlugin from "./plugins/error-handler.plugin.ts";
 import expectContinuePlugin from "./plugins/expect-continue.plugin.ts";
-import mongoPlugin from "./plugins/mongo.plugin.ts";
 import queuePlugin from "./plugins/queue.plugin.ts";
 import redisPlugin from "./plugins/redis.plugin.ts";
 import requestIdPlugin, { generateRequestId } from "./plugins/request-id.plugin.ts";
 import storagePlugin from "./plugins/storage.plugin.ts";
+import storePlugin from "./plugins/store.plugin.ts";
 import swaggerPlugin from "./plugins/swagger.plugin.ts";
 import apiRoutes from "./routes/api.routes.ts";
 import fileRoutes from "./routes/files/file.routes.ts";
@@ -20,7 +20,7 @@ import { createServices } from "./services/create-services.ts";
 
 /**
  * The whole API as one plugin over injected, already-open connections. It takes ownership of
- * them: closing the app closes them (queue, then storage, Redis, MongoDB).
+ * them: closing the app closes them (queue, then storage, Redis, the store).
  */
 async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps }): Promise<void> {
   await instance.register(requestIdPlugin);
@@ -29,18 +29,18 @@ async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps
   await instance.register(closingPlugin);
   await instance.register(expectContinuePlugin);
 
-  await instance.register(mongoPlugin, { connection: deps.mongo, repositories: deps.repositories });
+  await instance.register(storePlugin, { store: deps.store });
   await instance.register(redisPlugin, { connection: deps.redis });
   await instance.register(storagePlugin, { storage: deps.storage });
   await instance.register(queuePlugin, { queue: deps.queue });
 
   await instance.register(swaggerPlugin);
-  const authenticate = createAuthenticator({ config: deps.config.api, credentials: deps.repositories.credentials, jwks: deps.jwks });
+  const authenticate = createAuthenticator({ config: deps.config.api, credentials: deps.store.repositories.credentials, jwks: deps.jwks });
   await instance.register(authPlugin, { authenticate });
 
   const services = createServices(deps);
   await instance.register(healthRoutes, { services });
-  if (deps.config.api.serveFiles) await instance.register(fileRoutes, { storage: deps.storage, images: deps.repositories.images });
+  if (deps.config.api.serveFiles) await instance.register(fileRoutes, { storage: deps.storage, images: deps.store.repositories.images });
   await instance.register(apiRoutes, { prefix: "/api/v1", services });
 }
 

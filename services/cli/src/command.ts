@@ -1,4 +1,4 @@
-import type { Config, JobQueue, MongoConnection, Redis, Repositories, Storage } from "@ingest/shared";
+import type { Config, JobQueue, Redis, Repositories, Storage, Store } from "@ingest/shared";
 
 /**
  * One top-level CLI command (`keys`, `tokens`, ...). A command parses its own arguments (with
@@ -24,8 +24,9 @@ export interface CommandContext {
   out(line: string): void;
   /** A note for the human, on stderr. */
   note(line: string): void;
-  mongo(): Promise<MongoConnection>;
-  /** Repositories over the configured database, with indexes ensured. */
+  /** The configured store (SQLite or MongoDB), opened with its schema or indexes in place. */
+  store(): Promise<Store>;
+  /** The store's repositories. */
   repositories(): Promise<Repositories>;
   /** A fail-fast ("request" mode) Redis connection. */
   redis(): Redis;

@@ -1,17 +1,14 @@
 import {
   type Config,
-  connectMongo,
   createJobQueue,
   createRedis,
-  createRepositories,
   createStorage,
-  ensureIndexes,
   type JobQueue,
-  type MongoConnection,
   type Redis,
-  type Repositories,
   type Storage,
+  type Store,
 } from "@ingest/shared";
+import { openStore } from "@ingest/store";
 import type { CommandContext } from "./command.ts";
 
 export interface ClosableContext extends CommandContext {
@@ -20,8 +17,7 @@ export interface ClosableContext extends CommandContext {
 
 /** Opens what a command asks for, once, and closes it all in reverse order at the end. */
 export function createCommandContext(config: Config, io: { out(line: string): void; note(line: string): void }): ClosableContext {
-  let mongo: Promise<MongoConnection> | undefined;
-  let repositories: Promise<Repositories> | undefined;
+  let store: Promise<Store> | undefined;
   let redis: Redis | undefined;
   let storage: Storage | undefined;
   let queue: JobQueue | undefined;
@@ -30,17 +26,12 @@ export function createCommandContext(config: Config, io: { out(line: string): vo
     config,
     out: io.out,
     note: io.note,
-    mongo() {
-      mongo ??= connectMongo(config.mongo.url, config.mongo.dbName);
-      return mongo;
+    store() {
+      store ??= openStore(config.store);
+      return store;
     },
-    repositories() {
-      repositories ??= context.mongo().then(async ({ db }) => {
-        const created = createRepositories(db);
-        await ensureIndexes(created);
-        return created;
-      });
-      return repositories;
+    async repositories() {
+      return (await context.store()).repositories;
     },
     redis() {
       redis ??= createRedis(config.redis.url, "request");
@@ -58,7 +49,7 @@ export function createCommandContext(config: Config, io: { out(line: string): vo
       await queue?.close().catch(() => {});
       storage?.close();
       if (redis) await redis.quit().catch(() => redis?.disconnect());
-      if (mongo) await (await mongo.catch(() => null))?.close();
+      if (store) await (await store.catch(() => null))?.close();
     },
   };
   return context;

@@ -1,17 +1,14 @@
 import {
   checkDependencies,
-  connectMongo,
   createJobQueue,
   createLoggerOptions,
   createRedis,
-  createRepositories,
   createStorage,
-  ensureIndexes,
   loadConfig,
-  pingMongo,
   pingRedis,
   startJobWorker,
 } from "@ingest/shared";
+import { openStore } from "@ingest/store";
 import { pino } from "pino";
 import { startHealthServer } from "./health/health.server.ts";
 import { configureSharp, createImageCodec } from "./images/image.codec.ts";
@@ -30,9 +27,8 @@ async function main(): Promise<void> {
   const log = pino(createLoggerOptions("worker", config.logLevel));
   configureSharp({ concurrency: config.worker.sharpConcurrency });
 
-  const mongo = await connectMongo(config.mongo.url, config.mongo.dbName);
-  const repositories = createRepositories(mongo.db);
-  await ensureIndexes(repositories);
+  const store = await openStore(config.store);
+  const { repositories } = store;
 
   // BullMQ's worker blocks on its connection and must wait out outages; queue calls must not hang.
   const blockingRedis = createRedis(config.redis.url, "blocking");
@@ -77,7 +73,7 @@ async function main(): Promise<void> {
     onNotReady: (report) => log.warn({ dependencies: report.dependencies }, "not ready"),
     readiness: () =>
       checkDependencies({
-        mongodb: () => pingMongo(mongo.db),
+        database: () => store.ping(),
         redis: () => pingRedis(requestRedis),
         storage: () => storage.ping(),
       }),
@@ -107,7 +103,7 @@ async function main(): Promise<void> {
       await queue.close();
       await health.close();
       await Promise.allSettled([blockingRedis.quit(), requestRedis.quit()]);
-      await mongo.close();
+      await store.close();
       storage.close();
       log.info("stopped");
     } catch (error) {

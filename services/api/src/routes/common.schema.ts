@@ -13,7 +13,7 @@ export const bearerSecurity = [{ bearerAuth: [] }];
 export const productIdParams = {
   type: "object",
   required: ["id"],
-  properties: { id: { type: "string", description: "Product ID (a MongoDB ObjectId); anything else is 404." } },
+  properties: { id: { type: "string", description: "Product ID (24 hex characters); anything else is 404." } },
 } as const;
 
 export const imageUrlsSchema = {

@@ -1,4 +1,4 @@
-import { checkDependencies, pingMongo, pingRedis, type ReadinessReport } from "@ingest/shared";
+import { checkDependencies, pingRedis, type ReadinessReport } from "@ingest/shared";
 import type { AppDeps } from "../app-deps.ts";
 import { createAdmission } from "./admission.ts";
 import { createImageRemoval } from "./image-removal.service.ts";
@@ -17,7 +17,7 @@ export interface Services {
 }
 
 export function createServices(deps: AppDeps): Services {
-  const { products, images } = deps.repositories;
+  const { products, images } = deps.store.repositories;
   const removal = createImageRemoval({ images, queue: deps.queue, enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS });
   return {
     products: createProductService({ products, removal }),
@@ -33,7 +33,7 @@ export function createServices(deps: AppDeps): Services {
     imageStatus: createImageStatusService({ products, images, publicBaseUrl: deps.config.publicBaseUrl }),
     readiness: () =>
       checkDependencies({
-        mongodb: () => pingMongo(deps.mongo.db),
+        database: () => deps.store.ping(),
         redis: () => pingRedis(deps.redis),
         storage: () => deps.storage.ping(),
       }),

@@ -157,7 +157,9 @@ describe("the auth matrix, on every API route", () => {
 
 describe("revoking a key", () => {
   it("is refused by every replica within the auth cache TTL", async () => {
-    const replica = await startTestApp("auth replica", { ...issuer.env, MONGO_DB: t.config.mongo.dbName });
+    // The replica shares this app's database, whichever store it is.
+    const shared: Record<string, string> = t.config.store.kind === "sqlite" ? { SQLITE_PATH: t.config.store.path } : { MONGO_DB: t.config.store.dbName };
+    const replica = await startTestApp("auth replica", { ...issuer.env, ...shared }, {}, t.config.store.kind);
     try {
       const victim = await createTenant(t.repositories);
       const probe = (app: TestApp) => call(app.baseUrl, "GET", "/api/v1/products", { token: victim.key });

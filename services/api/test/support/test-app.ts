@@ -1,18 +1,16 @@
 import { findFreePort } from "@ingest/provision";
-import { cleanUpTestData, type TestNames, testServiceEnv, testServices, uniqueTestNames } from "@ingest/provision/testing";
+import { cleanUpTestData, defaultTestStore, type TestNames, type TestStore, testServiceEnv, testServices, uniqueTestNames } from "@ingest/provision/testing";
 import {
   type Config,
-  connectMongo,
   createJobQueue,
   createRedis,
-  createRepositories,
   createStorage,
-  ensureIndexes,
   type JobQueue,
   parseConfig,
   type Repositories,
   type Storage,
 } from "@ingest/shared";
+import { openStore } from "@ingest/store";
 import type { FastifyInstance } from "fastify";
 import { createApp, serverOptions } from "../../src/app.ts";
 import { loadJwks } from "../../src/auth/oauth.authenticator.ts";
@@ -40,21 +38,25 @@ export interface Faults {
   readonly repositories?: (real: Repositories) => Repositories;
 }
 
-export async function startTestApp(label: string, env: Record<string, string> = {}, faults: Faults = {}): Promise<TestApp> {
+export async function startTestApp(
+  label: string,
+  env: Record<string, string> = {},
+  faults: Faults = {},
+  storeKind: TestStore = defaultTestStore(),
+): Promise<TestApp> {
   const services = testServices();
   const names = uniqueTestNames(label);
   const port = await findFreePort();
   const config = parseConfig({
-    ...testServiceEnv(services, names),
+    ...testServiceEnv(services, names, storeKind),
     API_HOST: "127.0.0.1",
     API_PORT: String(port),
     LOG_LEVEL: "silent",
     API_MAX_CONCURRENT_UPLOADS: "64",
     ...env,
   });
-  const mongo = await connectMongo(config.mongo.url, config.mongo.dbName);
-  const repositories = createRepositories(mongo.db);
-  await ensureIndexes(repositories);
+  const store = await openStore(config.store);
+  const repositories = store.repositories;
   const redis = createRedis(config.redis.url, "request");
   redis.on("error", () => {});
   const storage = createStorage(config.storage);
@@ -63,8 +65,7 @@ export async function startTestApp(label: string, env: Record<string, string> = 
   const app = await createApp(
     {
       config,
-      mongo,
-      repositories: faults.repositories ? faults.repositories(repositories) : repositories,
+      store: faults.repositories ? { ...store, repositories: faults.repositories(repositories) } : store,
       redis,
       storage: faults.storage ? faults.storage(storage) : storage,
       queue,

@@ -1,24 +1,25 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { cleanUpTestData, type TestNames, testServiceEnv, testServices, uniqueTestNames } from "@ingest/provision/testing";
-import { apiKeyMatches, connectMongo, createRepositories, type MongoConnection, type Repositories } from "@ingest/shared";
+import { apiKeyMatches, parseConfig, type Repositories, type Store } from "@ingest/shared";
+import { openStore } from "@ingest/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 
 let names: TestNames;
 let env: Record<string, string>;
-let mongo: MongoConnection;
+let store: Store;
 let repositories: Repositories;
 
 beforeAll(async () => {
   names = uniqueTestNames("cli");
   env = { ...testServiceEnv(testServices(), names), LOG_LEVEL: "silent" };
-  mongo = await connectMongo(env.MONGO_URL!, names.database);
-  repositories = createRepositories(mongo.db);
+  store = await openStore(parseConfig(env).store);
+  repositories = store.repositories;
 });
 afterAll(async () => {
-  await mongo.close();
+  await store.close();
   await cleanUpTestData(testServices(), names);
 });
 

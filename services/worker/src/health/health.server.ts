@@ -6,7 +6,7 @@ export interface HealthServerOptions {
   readonly host: string;
   /** 0 picks a free port (tests). */
   readonly port: number;
-  /** Asks MongoDB, Redis and storage; see checkDependencies. */
+  /** Asks the database, Redis and storage; see checkDependencies. */
   readonly readiness: () => Promise<ReadinessReport>;
   /** True once shutdown began: the worker takes no new jobs, so it is not ready. */
   readonly isStopping: () => boolean;
@@ -21,7 +21,7 @@ export interface HealthServer {
 
 /**
  * The worker's probes, with the API's semantics and bodies: `/healthz` answers while the process
- * runs; `/readyz` is 200 `{status, dependencies}` when MongoDB, Redis and storage all answer, and
+ * runs; `/readyz` is 200 `{status, dependencies}` when the database, Redis and storage all answer, and
  * 503 `{error}` naming the ones that do not (or saying the worker is shutting down).
  */
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {

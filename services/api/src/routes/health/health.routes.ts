@@ -6,13 +6,13 @@ import { errorSchema } from "../common.schema.ts";
 const dependencyStates = {
   type: "object",
   properties: {
-    mongodb: { type: "string", enum: ["ok", "unavailable"] },
+    database: { type: "string", enum: ["ok", "unavailable"] },
     redis: { type: "string", enum: ["ok", "unavailable"] },
     storage: { type: "string", enum: ["ok", "unavailable"] },
   },
 } as const;
 
-/** Liveness (the process answers) and readiness (MongoDB, Redis and storage each answer). */
+/** Liveness (the process answers) and readiness (the database, Redis and storage each answer). */
 export default async function healthRoutes(app: FastifyInstance, { services }: { readonly services: Services }): Promise<void> {
   app.get(
     "/healthz",
