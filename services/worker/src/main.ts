@@ -61,8 +61,9 @@ async function main(): Promise<void> {
     async () => {
       await whenRedisReady(requestRedis, 5_000);
       await queue.scheduleEvery("reconcile", config.worker.reconcileIntervalMs);
+      await queue.scheduleEvery("audit", config.worker.auditIntervalMs);
     },
-    (error) => log.warn({ err: error }, "could not schedule reconciliation yet; retrying"),
+    (error) => log.warn({ err: error }, "could not schedule reconciliation and the audit yet; retrying"),
   );
 
   let stopping = false;

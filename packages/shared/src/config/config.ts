@@ -57,6 +57,8 @@ export interface Config {
     readonly maxPixels: number;
     readonly imageTimeoutSeconds: number;
     readonly reconcileIntervalMs: number;
+    /** How often the full audit (every ready image against its product, every object against the ledger) starts. Default a day. */
+    readonly auditIntervalMs: number;
     /** Age after which a staged object that was never appended counts as abandoned. */
     readonly stagedGraceMs: number;
     /**
@@ -125,6 +127,7 @@ export function parseConfig(env: EnvMap): Config {
       maxPixels: read.integer("MAX_INPUT_PIXELS", 40_000_000, { min: 1, max: 268_402_689 }),
       imageTimeoutSeconds: read.integer("IMAGE_TIMEOUT_SECONDS", 30, { min: 1, max: 3_600 }),
       reconcileIntervalMs: read.integer("RECONCILE_INTERVAL_MS", 60_000, { min: 1_000, max: 86_400_000 }),
+      auditIntervalMs: read.integer("AUDIT_INTERVAL_MS", 86_400_000, { min: 60_000, max: 30 * 86_400_000 }),
       stagedGraceMs: read.integer("STAGED_GRACE_MS", 15 * 60_000, { min: 0, max: 7 * 86_400_000 }),
       lockDurationMs: read.integer("WORKER_LOCK_DURATION_MS", 30_000, { min: 1_000, max: 3_600_000 }),
       stalledIntervalMs: read.integer("WORKER_STALLED_INTERVAL_MS", 30_000, { min: 1_000, max: 3_600_000 }),

@@ -21,6 +21,21 @@ describe("the filesystem adapter", () => {
     expect(await storage.exists("c/products/p/images/i.webp")).toBe(false);
   });
 
+  it("lists keys in byte order, as S3 does, and resumes after a given key", async () => {
+    const keys = ["x.jpg", "x/y.jpg", "x-1/a.png", "x/y/320w.webp", "a/b/c.png", "x0.png"];
+    for (const key of keys) await storage.put(`order/${key}`, Buffer.from("1"), { contentType: "image/png" });
+    const listed = async (startAfter?: string) => {
+      const found: string[] = [];
+      for await (const item of storage.list("order/", startAfter === undefined ? {} : { startAfter })) found.push(item.key);
+      return found;
+    };
+    const sorted = keys.map((key) => `order/${key}`).sort();
+    expect(await listed()).toEqual(sorted);
+    expect(await listed("order/x.jpg")).toEqual(sorted.slice(sorted.indexOf("order/x.jpg") + 1));
+    expect(await listed("order/x/y")).toEqual(sorted.filter((key) => key > "order/x/y"));
+    expect(await listed("order/zzz")).toEqual([]);
+  });
+
   it("refuses path traversal", async () => {
     await expect(storage.put("../escape.png", Buffer.from("x"), { contentType: "image/png" })).rejects.toThrow(/unsafe/);
     await expect(storage.get("a/../../escape.png")).rejects.toThrow(/unsafe/);

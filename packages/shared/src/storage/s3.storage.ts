@@ -84,11 +84,13 @@ export function createS3Storage(settings: S3Settings): Storage & { ensureBucket(
       }
     },
 
-    async *list(prefix) {
+    async *list(prefix, options = {}) {
       let ContinuationToken: string | undefined;
+      // S3 lists keys in byte order; StartAfter resumes a walk after the last key it saw.
+      const StartAfter = options.startAfter === undefined ? undefined : `${settings.keyPrefix}${options.startAfter}`;
       do {
         const out = await client.send(
-          new ListObjectsV2Command({ Bucket, Prefix: `${settings.keyPrefix}${prefix}`, ContinuationToken }),
+          new ListObjectsV2Command({ Bucket, Prefix: `${settings.keyPrefix}${prefix}`, ContinuationToken, ...(ContinuationToken ? {} : { StartAfter }) }),
         );
         for (const item of out.Contents ?? []) {
           if (!item.Key) continue;
