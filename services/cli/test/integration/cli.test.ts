@@ -96,6 +96,38 @@ describe("pnpm cli", { timeout: 120_000 }, () => {
     expect(second.apiKey).not.toBe(seed.apiKey);
   });
 
+  it("store copy moves the configured store into another one, and a second run copies nothing more", async () => {
+    const target = uniqueTestNames("cli-store-copy");
+    const product = await repositories.products.create("copy-co", { name: "Copied", sku: "C-1", images: [{ url: "https://x.test/a.png" }] });
+    await repositories.credentials.createCompany("copy-co", "Copy Co");
+    const otherKind = store.kind === "sqlite" ? "mongodb" : "sqlite";
+    const url = otherKind === "mongodb" ? `${testServices().mongoUrl.replace(/\/?(\?.*)?$/, "")}/${target.database}` : `sqlite:${target.sqlitePath}`;
+    try {
+      const first = await cli("store", "copy", "--to", url, "--json");
+      expect(first.stderr).toMatch(/^copying (SQLite|MongoDB protocol at) .* → (SQLite|MongoDB protocol at) /);
+      expect(first.code).toBe(0);
+      const report = JSON.parse(first.stdout).report;
+      expect(report.products.written).toBeGreaterThanOrEqual(1);
+      expect(report.companies.written).toBeGreaterThanOrEqual(1);
+
+      const copied = await openStore(otherKind === "mongodb" ? { kind: "mongodb", url: testServices().mongoUrl, dbName: target.database } : { kind: "sqlite", path: target.sqlitePath });
+      try {
+        expect(await copied.repositories.products.find("copy-co", product.id)).toEqual(product);
+        expect(await copied.repositories.credentials.companyExists("copy-co")).toBe(true);
+      } finally {
+        await copied.close();
+      }
+      const second = await cli("store", "copy", "--to", url);
+      expect(second.code).toBe(0);
+      expect(second.stdout).toMatch(/products: \d+ read, 0 copied/);
+      const self = await cli("store", "copy", "--to", "postgres://nowhere/x");
+      expect(self.code).toBe(2);
+      expect(self.stderr).toMatch(/names no store/);
+    } finally {
+      await cleanUpTestData(testServices(), target);
+    }
+  });
+
   it("refuses bad usage with exit 2 and says why; an unknown company is exit 1", async () => {
     // Independent runs, started together: each is a whole process start.
     const [unknown, missing, badScope, badFlag, noCompany, help, keysHelp] = await Promise.all([

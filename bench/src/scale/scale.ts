@@ -1,0 +1,158 @@
+// `pnpm bench:scale`: does a request cost the same with a thousand images as with a hundred
+// thousand? Seeds a ledger through the store's own port, then measures the API over real HTTP and
+// a reconcile pass in process, at each size, on the default SQLite store (with targets) and on
+// the MongoDB adapter over FerretDB (for information: FerretDB v1 scans every collection).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { provisionServices } from "@ingest/provision";
+import { createJobQueue, createRedis, createStorage, parseConfig, type Store } from "@ingest/shared";
+import { openStore } from "@ingest/store";
+import { reconcileLedger, workerSettingsFrom } from "@ingest/worker";
+import sharp from "sharp";
+import { startApi } from "../api-process.ts";
+import { type Distribution, round, timeEach } from "../measure.ts";
+import { machineInfo, writeResults } from "../results.ts";
+import { seedImages, seedOpenIntents } from "./seed.ts";
+import { judge, type ScaleRun, type SizeFigures, printTable } from "./scale-report.ts";
+
+const args = new Map(process.argv.slice(2).flatMap((arg) => (arg.startsWith("--") ? [arg.slice(2).split("=") as [string, string]] : [])));
+const SIZES = (args.get("sizes") ?? "1000,100000").split(",").map(Number);
+const FERRET_SIZES = (args.get("ferret-sizes") ?? "1000,10000").split(",").map(Number);
+const STORES = (args.get("stores") ?? "sqlite,mongodb").split(",") as ("sqlite" | "mongodb")[];
+const quiet = { info() {}, warn() {}, error() {} };
+
+const say = (line: string) => process.stderr.write(`[bench:scale] ${line}\n`);
+
+async function main(): Promise<void> {
+  say(`sizes ${SIZES.join(", ")} on SQLite; ${FERRET_SIZES.join(", ")} on FerretDB; loopback only`);
+  const services = await provisionServices({ log: say });
+  const work = mkdtempSync(join(tmpdir(), "bench-scale-"));
+  const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 40 } } }).jpeg({ quality: 85 }).toBuffer();
+  const runs: ScaleRun[] = [];
+  try {
+    for (const kind of STORES) {
+      const sizes = kind === "sqlite" ? SIZES : FERRET_SIZES;
+      const suffix = `${kind}_${Date.now().toString(36)}`;
+      const env: Record<string, string> = {
+        REDIS_URL: services.settings.redisUrl,
+        QUEUE_PREFIX: `bench_${suffix}`,
+        STORAGE_DRIVER: "fs",
+        FS_STORAGE_DIR: join(work, `objects-${kind}`),
+        ...(kind === "sqlite" ? { STORE: "sqlite", SQLITE_PATH: join(work, "bench.sqlite") } : { STORE: "mongodb", MONGO_URL: services.settings.mongoUrl, MONGO_DB: `bench_${suffix}` }),
+      };
+      const store = await openStore(parseConfig(env).store);
+      const run: ScaleRun = { store: kind, description: store.description, sizes: [] };
+      try {
+        const keys = new Map<string, string>();
+        let seeded = 0;
+        for (const size of sizes) {
+          const started = performance.now();
+          const { sample } = await seedImages(store, seeded, size, "http://127.0.0.1/files", keys);
+          seeded = size;
+          say(`${kind}: ledger at ${size} images (seeded in ${round((performance.now() - started) / 1000, 1)} s); measuring`);
+          run.sizes.push(await measureAt(size, store, env, keys, sample, photo));
+        }
+      } finally {
+        await store.close();
+      }
+      runs.push(run);
+    }
+  } finally {
+    await services.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+  const verdicts = judge(runs.find((run) => run.store === "sqlite"));
+  const file = writeResults("scale", { machine: machineInfo(), runs, verdicts });
+  printTable(runs, verdicts);
+  process.stdout.write(`\nresults: ${file}\n`);
+  process.exitCode = verdicts.every((verdict) => verdict.met) ? 0 : 1;
+}
+
+async function measureAt(
+  size: number,
+  store: Store,
+  env: Record<string, string>,
+  keys: ReadonlyMap<string, string>,
+  sample: readonly { companyId: string; productId: string }[],
+  photo: Buffer,
+): Promise<SizeFigures> {
+  const api = await startApi(env);
+  try {
+    const get = (path: string, key: string) =>
+      fetch(`${api.baseUrl}${path}`, { headers: { authorization: `Bearer ${key}` } }).then(async (reply) => {
+        await reply.arrayBuffer();
+        if (reply.status !== 200) throw new Error(`GET ${path}: ${reply.status}`);
+      });
+    const pick = (i: number) => sample[Math.abs(i * 7919) % sample.length]!;
+    const getProduct = await timeEach(300, (i) => get(`/api/v1/products/${pick(i).productId}`, keys.get(pick(i).companyId)!));
+    const getImages = await timeEach(300, (i) => get(`/api/v1/products/${pick(i).productId}/images`, keys.get(pick(i).companyId)!));
+
+    const key = keys.get("bench-co-0")!;
+    const newProduct = async () => {
+      const reply = await fetch(`${api.baseUrl}/api/v1/products`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: "bench upload" }),
+      });
+      return ((await reply.json()) as { id: string }).id;
+    };
+    const upload = async (productId: string) => {
+      const form = new FormData();
+      form.append("file", new Blob([photo], { type: "image/jpeg" }), "photo.jpg");
+      const reply = await fetch(`${api.baseUrl}/api/v1/products/${productId}/images`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: form });
+      await reply.arrayBuffer();
+      return reply.status;
+    };
+    const targets = await Promise.all(Array.from({ length: 12 }, newProduct));
+    const uploads = await timeEach(100, async (i) => {
+      const status = await upload(targets[(i + 20) % targets.length]!);
+      if (status !== 201) throw new Error(`upload answered ${status}`);
+    });
+
+    const raceProduct = await newProduct();
+    const raceStarted = performance.now();
+    const statuses = await Promise.all(Array.from({ length: 50 }, () => upload(raceProduct)));
+    const race = { ms: round(performance.now() - raceStarted, 0), created: statuses.filter((s) => s === 201).length, refused: statuses.filter((s) => s === 422).length };
+
+    const redis = createRedis(env.REDIS_URL!, "request");
+    redis.on("error", () => {});
+    const queue = createJobQueue(redis, env.QUEUE_PREFIX!);
+    const config = parseConfig(env);
+    const storage = createStorage(config.storage);
+    try {
+      const deps = { ...store.repositories, storage, queue, settings: workerSettingsFrom(config), log: quiet };
+      const idle = await timeEach(20, () => reconcileLedger(deps), 3);
+      await seedOpenIntents(store, 1_000, "http://127.0.0.1/files");
+      // A dry run reads exactly what a real pass reads and leaves the open work for the next figure.
+      const open = await timeEach(5, () => reconcileLedger(deps, { dryRun: true }), 1);
+      await closeOpenIntents(store);
+      return { images: size, getProduct, getImages, uploads, race, reconcileIdle: idle, reconcileOpen: open };
+    } finally {
+      await queue.close();
+      redis.disconnect();
+      storage.close();
+    }
+  } finally {
+    await api.stop();
+  }
+}
+
+/**
+ * The seeded open work, and the benchmark's own uploads (no worker runs here, so they stay
+ * processing), are closed again: the next size starts with no open work.
+ */
+async function closeOpenIntents(store: Store): Promise<void> {
+  for (;;) {
+    const open = await store.repositories.images.findStale("processing", new Date(Date.now() + 60_000), 500);
+    if (open.length === 0) return;
+    for (const image of open) await store.repositories.images.transition(image.id, ["processing"], "deleted");
+  }
+}
+
+export type { Distribution };
+
+main().catch((error: unknown) => {
+  say(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});
