@@ -17,6 +17,23 @@ export interface ProcessedImage {
 /** Statuses that are not final: the open work reconciliation looks at, found through an index. */
 export const OPEN_IMAGE_STATUSES = ["staged", "processing", "removed"] as const satisfies readonly ImageStatus[];
 
+/** The record of a new intent: `staged`, nothing known yet beyond what the upload read. */
+export function newStagedRecord(image: NewImage, now: Date): ImageRecord {
+  return {
+    ...image,
+    status: "staged",
+    rejectionReason: null,
+    rejectionDetail: null,
+    width: null,
+    height: null,
+    placeholder: null,
+    dominantColor: null,
+    derivatives: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 export interface ImageRepository {
   /** Records the intent to store an image, before any byte is written. */
   insertStaged(image: NewImage): Promise<ImageRecord>;

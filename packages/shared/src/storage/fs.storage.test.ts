@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { expectListingInKeyOrder } from "../../test/contracts/listing-order.contract.ts";
 import { createFsStorage } from "./fs.storage.ts";
 
 const dir = await mkdtemp(join(tmpdir(), "fs-storage-"));
@@ -21,20 +22,7 @@ describe("the filesystem adapter", () => {
     expect(await storage.exists("c/products/p/images/i.webp")).toBe(false);
   });
 
-  it("lists keys in byte order, as S3 does, and resumes after a given key", async () => {
-    const keys = ["x.jpg", "x/y.jpg", "x-1/a.png", "x/y/320w.webp", "a/b/c.png", "x0.png"];
-    for (const key of keys) await storage.put(`order/${key}`, Buffer.from("1"), { contentType: "image/png" });
-    const listed = async (startAfter?: string) => {
-      const found: string[] = [];
-      for await (const item of storage.list("order/", startAfter === undefined ? {} : { startAfter })) found.push(item.key);
-      return found;
-    };
-    const sorted = keys.map((key) => `order/${key}`).sort();
-    expect(await listed()).toEqual(sorted);
-    expect(await listed("order/x.jpg")).toEqual(sorted.slice(sorted.indexOf("order/x.jpg") + 1));
-    expect(await listed("order/x/y")).toEqual(sorted.filter((key) => key > "order/x/y"));
-    expect(await listed("order/zzz")).toEqual([]);
-  });
+  it("lists keys in byte order, as S3 does, and resumes after a given key", () => expectListingInKeyOrder(storage));
 
   it("refuses path traversal", async () => {
     await expect(storage.put("../escape.png", Buffer.from("x"), { contentType: "image/png" })).rejects.toThrow(/unsafe/);

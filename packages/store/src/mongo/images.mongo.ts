@@ -1,4 +1,4 @@
-import type { ImageRecord, ImageRepository, ImageStatus, Transferable } from "@ingest/shared";
+import { type ImageRecord, type ImageRepository, type ImageStatus, newStagedRecord, type Transferable } from "@ingest/shared";
 import type { Collection, Db, Filter } from "mongodb";
 import { insertNew } from "./insert-new.ts";
 
@@ -23,28 +23,8 @@ export function createMongoImageRepository(db: Db): ImageRepository & { readonly
 
   return {
     async insertStaged(image) {
-      const now = new Date();
-      const doc: ImageDoc = {
-        _id: image.id,
-        companyId: image.companyId,
-        productId: image.productId,
-        key: image.key,
-        url: image.url,
-        format: image.format,
-        contentType: image.contentType,
-        bytes: image.bytes,
-        sha256: image.sha256,
-        status: "staged",
-        rejectionReason: null,
-        rejectionDetail: null,
-        width: null,
-        height: null,
-        placeholder: null,
-        dominantColor: null,
-        derivatives: [],
-        createdAt: now,
-        updatedAt: now,
-      };
+      const { id, ...rest } = newStagedRecord(image, new Date());
+      const doc: ImageDoc = { _id: id, ...rest, derivatives: [] };
       await images.insertOne(doc);
       return toRecord(doc);
     },

@@ -1,4 +1,4 @@
-import type { Derivative, ImageRecord, ImageRepository, ImageStatus, Transferable } from "@ingest/shared";
+import { type Derivative, type ImageRecord, type ImageRepository, type ImageStatus, newStagedRecord, type Transferable } from "@ingest/shared";
 import type { SqliteDatabase } from "./sqlite-database.ts";
 
 interface ImageRow {
@@ -82,20 +82,7 @@ export function createSqliteImageRepository(db: SqliteDatabase): ImageRepository
 
   return {
     async insertStaged(image) {
-      const now = new Date();
-      const record: ImageRecord = {
-        ...image,
-        status: "staged",
-        rejectionReason: null,
-        rejectionDetail: null,
-        width: null,
-        height: null,
-        placeholder: null,
-        dominantColor: null,
-        derivatives: [],
-        createdAt: now,
-        updatedAt: now,
-      };
+      const record = newStagedRecord(image, new Date());
       if (insert(record) !== 1) throw new Error(`image id ${image.id} is taken`);
       return record;
     },
