@@ -9,6 +9,8 @@ interface ApiKeyDoc {
   scopes: Scope[];
   createdAt: Date;
   revokedAt: Date | null;
+  /** Absent on keys written before rotation existed: read as null. */
+  expiresAt?: Date | null;
 }
 
 interface RevokedTokenDoc {
@@ -31,15 +33,30 @@ export interface ApiKeyRecord {
   readonly scopes: readonly Scope[];
   readonly createdAt: Date;
   readonly revokedAt: Date | null;
+  /** When a rotated key stops working (its grace period ends); null for a key with no end. */
+  readonly expiresAt: Date | null;
+}
+
+export interface CompanyRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: Date;
 }
 
 export interface CredentialRepository {
   createCompany(id: string, name: string): Promise<void>;
   companyExists(id: string): Promise<boolean>;
-  insertApiKey(record: Omit<ApiKeyRecord, "createdAt" | "revokedAt">): Promise<void>;
+  /** Every company, oldest first. */
+  listCompanies(): Promise<CompanyRecord[]>;
+  insertApiKey(record: Omit<ApiKeyRecord, "createdAt" | "revokedAt" | "expiresAt">): Promise<void>;
   findApiKey(lookupId: string): Promise<ApiKeyRecord | null>;
   listApiKeys(companyId?: string): Promise<ApiKeyRecord[]>;
   revokeApiKey(lookupId: string): Promise<boolean>;
+  /**
+   * Makes an active key stop working at `at` (a rotation's grace period). Never extends an
+   * earlier end; false when the key is missing, revoked, or already ends sooner.
+   */
+  expireApiKey(lookupId: string, at: Date): Promise<boolean>;
   revokeToken(jti: string, expiresAt: Date): Promise<void>;
   isTokenRevoked(jti: string): Promise<boolean>;
   /** Forgets revocations of tokens that have expired anyway (FerretDB has no TTL indexes). */
@@ -51,7 +68,7 @@ export function createCredentialRepository(db: Db): CredentialRepository {
   const keys: Collection<ApiKeyDoc> = db.collection("api_keys");
   const revoked: Collection<RevokedTokenDoc> = db.collection("revoked_tokens");
   const companies: Collection<CompanyDoc> = db.collection("companies");
-  const toRecord = ({ _id, ...rest }: ApiKeyDoc): ApiKeyRecord => ({ lookupId: _id, ...rest });
+  const toRecord = ({ _id, expiresAt, ...rest }: ApiKeyDoc): ApiKeyRecord => ({ lookupId: _id, ...rest, expiresAt: expiresAt ?? null });
 
   return {
     async ensureIndexes() {
@@ -64,8 +81,12 @@ export function createCredentialRepository(db: Db): CredentialRepository {
     async companyExists(id) {
       return (await companies.countDocuments({ _id: id }, { limit: 1 })) > 0;
     },
+    async listCompanies() {
+      const docs = await companies.find({}).sort({ createdAt: 1, _id: 1 }).toArray();
+      return docs.map(({ _id, name, createdAt }) => ({ id: _id, name, createdAt }));
+    },
     async insertApiKey(record) {
-      await keys.insertOne({ _id: record.lookupId, ...record, scopes: [...record.scopes], createdAt: new Date(), revokedAt: null });
+      await keys.insertOne({ _id: record.lookupId, ...record, scopes: [...record.scopes], createdAt: new Date(), revokedAt: null, expiresAt: null });
     },
     async findApiKey(lookupId) {
       const doc = await keys.findOne({ _id: lookupId });
@@ -77,6 +98,13 @@ export function createCredentialRepository(db: Db): CredentialRepository {
     },
     async revokeApiKey(lookupId) {
       const result = await keys.updateOne({ _id: lookupId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+      return result.modifiedCount === 1;
+    },
+    async expireApiKey(lookupId, at) {
+      const result = await keys.updateOne(
+        { _id: lookupId, revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $exists: false } }, { expiresAt: { $gt: at } }] },
+        { $set: { expiresAt: at } },
+      );
       return result.modifiedCount === 1;
     },
     async revokeToken(jti, expiresAt) {
