@@ -213,14 +213,14 @@ describe("pnpm cli reconcile", () => {
     const orphan = `${product.companyId}/products/${product.id}/images/${"e".repeat(24)}/320w.webp`;
     await harness.storage.put(orphan, Buffer.from("x"), { contentType: "image/webp" });
 
-    const dry = await runCli(["reconcile", "--dry-run", "--full-sweep"], harness.env);
+    const dry = await runCli(["--quiet", "reconcile", "--dry-run", "--full-sweep"], harness.env);
     expect(dry.stderr).toBe("");
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(`would discard-staged ${staged.id} ${staged.url}`);
     expect(dry.stdout).toContain(`would delete ${orphan} (orphan)`);
     expect(await harness.objectsOf(staged)).toEqual([staged.key]);
 
-    const real = await runCli(["reconcile", "--full-sweep"], harness.env);
+    const real = await runCli(["--quiet", "reconcile", "--full-sweep"], harness.env);
     expect(real.code).toBe(0);
     expect(real.stdout).toContain(`did discard-staged ${staged.id}`);
     expect(real.stdout).toMatch(/ledger: 1 action\(s\)/);
