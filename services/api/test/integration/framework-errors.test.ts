@@ -91,7 +91,7 @@ describe("errors raised before any route runs are { error } too", () => {
       body: '{"name":',
     });
     expect(response.status).toBe(400);
-    expect(Object.keys(await response.json())).toEqual(["error"]);
+    expect(Object.keys((await response.json()) as object)).toEqual(["error"]);
   });
 
   it("408 when a request does not arrive in time", async () => {
