@@ -1,4 +1,4 @@
 export type { CommandContext } from "./command.ts";
 export { CommandFailure, EXIT, UsageError } from "./command.ts";
-export { runCli } from "./main.ts";
+export { runCli } from "./run-cli.ts";
 export { createProgram } from "./program.ts";

@@ -1,30 +1,16 @@
-import { CommanderError } from "@commander-js/extra-typings";
-import { EXIT } from "./command.ts";
-import { createProgram } from "./program.ts";
+// `./pnpm cli …`. Node's compile cache keeps the type-stripped and compiled modules between runs
+// (measured on this machine: `--help` in ~70 ms instead of ~300-500 ms), so it is switched on
+// before anything else loads; the CLI itself is imported after it.
+import { enableCompileCache } from "node:module";
 
-/** Parses argv, runs the chosen action and returns the exit code (0 done, 1 failed, 2 usage). */
-export async function runCli(argv: readonly string[]): Promise<number> {
-  const program = createProgram();
-  if (argv.length === 0) {
-    program.outputHelp({ error: true });
-    return EXIT.usage;
-  }
-  try {
-    await program.parseAsync([...argv], { from: "user" });
-  } catch (error) {
-    // Commander reports help and bad usage by throwing (exitOverride): help is 0, the rest usage.
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    throw error;
-  }
-  return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
-}
+enableCompileCache?.();
+const { runCli } = await import("./run-cli.ts");
+const { EXIT } = await import("./command.ts");
 
-if (import.meta.main) {
-  runCli(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(EXIT.failed);
-    },
-  );
-}
+runCli(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(EXIT.failed);
+  },
+);
