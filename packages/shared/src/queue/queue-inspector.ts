@@ -45,8 +45,9 @@ export interface QueueInspector {
   close(): Promise<void>;
 }
 
-/** How many failed jobs one `retry --all` or `drop --all` pass handles, so a huge backlog stays bounded. */
+/** Failed jobs read per pass of `retry --all` / `drop --all`, and the most passes (a bound on one call). */
 const BATCH = 500;
+const MAX_PASSES = 200;
 
 export function createQueueInspector(connection: Redis, prefix: string, names: readonly string[] = INSPECTED_QUEUES): QueueInspector {
   const queues = names.map((name) => {
@@ -69,19 +70,37 @@ export function createQueueInspector(connection: Redis, prefix: string, names: r
         }
       : null;
 
-  async function failedIds(queue: Queue, ids: readonly string[] | null): Promise<string[]> {
-    if (ids) return [...ids];
+  async function failedIds(queue: Queue): Promise<string[]> {
     const jobs = await queue.getFailed(0, BATCH - 1);
     return jobs.flatMap((job) => (job?.id ? [job.id] : []));
   }
 
+  async function actOn(queue: Queue, ids: readonly string[], act: (queue: Queue, id: string) => Promise<boolean>): Promise<string[]> {
+    const done: string[] = [];
+    for (const id of ids) {
+      const job = await queue.getJob(id);
+      if (!job || (await job.getState()) !== "failed") continue;
+      if (await act(queue, id)) done.push(id);
+    }
+    return done;
+  }
+
+  /** Given ids, or every failed job: batch after batch (each one leaves the failed set), boundedly. */
   async function eachFailed(ids: readonly string[] | null, act: (queue: Queue, id: string) => Promise<boolean>): Promise<string[]> {
     const done: string[] = [];
     for (const queue of queues) {
-      for (const id of await failedIds(queue, ids)) {
-        const job = await queue.getJob(id);
-        if (!job || (await job.getState()) !== "failed") continue;
-        if (await act(queue, id)) done.push(id);
+      if (ids) {
+        done.push(...(await actOn(queue, ids, act)));
+        continue;
+      }
+      // Each job once: a retried job that fails again meanwhile is not retried a second time.
+      const seen = new Set<string>();
+      for (let pass = 0; pass < MAX_PASSES; pass++) {
+        const fresh = (await failedIds(queue)).filter((id) => !seen.has(id));
+        for (const id of fresh) seen.add(id);
+        const handled = await actOn(queue, fresh, act);
+        done.push(...handled);
+        if (handled.length === 0) break;
       }
     }
     return done;
