@@ -1,7 +1,7 @@
 // `pnpm start`: the servers (kept in .data/), then the API and the worker, then demo data on a
 // first run. Ctrl-C or SIGTERM stops the API and the worker first, then the servers.
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { findFreePort, isPortTaken } from "./free-port.ts";
 import { describeServices, provisionServices } from "./provision-services.ts";
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
       demoIsNew: demo.isNew,
       demoProblem: demo.problem,
       demoImage: DEMO_IMAGE,
-      logFiles: VERBOSE ? undefined : ["api", "worker"].map((name) => join(".data/logs", `${name}.log`)),
+      logFiles: VERBOSE ? undefined : ["api", "worker"].map((name) => relative(process.cwd(), join(LOGS_DIR, `${name}.log`))),
       tty: process.stdout.isTTY === true,
     }),
   );
