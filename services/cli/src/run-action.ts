@@ -33,12 +33,15 @@ export async function runAction(
 
   let loaded: ReturnType<typeof loadConfigWithFallback>;
   let source: string;
+  /** Said after a failure: the servers of a stopped `pnpm start` do not answer. */
+  let hint = "";
   try {
     const stack = readStackFile(globals.stackFile ?? DEFAULT_STACK_FILE);
     loaded = loadConfigWithFallback(stack?.env ?? {});
     if (!stack) source = "from the environment";
     else if (!loaded.usedFallback) source = `from the environment (it sets ${loaded.setInEnvironment[0]}, so ${stack.path} is not used)`;
     else source = `from ${stack.path}, ${stack.running ? `written by pnpm start (pid ${stack.pid})` : `whose pnpm start (pid ${stack.pid}) is not running`}`;
+    if (stack && loaded.usedFallback && !stack.running) hint = "\n(the local stack is not running: start it with ./pnpm start)";
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error), EXIT.failed);
     return;
@@ -74,7 +77,7 @@ export async function runAction(
     } else if (error instanceof CommandFailure || error instanceof ConfigError) {
       fail(error.message, EXIT.failed);
     } else {
-      fail(`failed: ${error instanceof Error ? error.message : String(error)}`, EXIT.failed);
+      fail(`failed: ${error instanceof Error ? error.message : String(error)}${hint}`, EXIT.failed);
     }
   } finally {
     process.off("SIGINT", onSignal);
