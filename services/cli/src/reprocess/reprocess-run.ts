@@ -52,7 +52,10 @@ export async function reprocessImages(deps: ReprocessDeps, options: ReprocessOpt
   const outcomes: Record<ReprocessOutcome, number> = { ready: 0, rejected: 0, gone: 0, timeout: 0, failed: 0 };
   const failures: ReprocessReport["failures"] = [];
   const started = Date.now();
+  /** Images handled by this run, whatever their outcome (the progress). */
   let doneThisRun = 0;
+  /** Images up to the checkpoint: the unbroken run of finished ones, in id order (what a resume skips). */
+  let checkpointDone = options.alreadyDone;
   const order: { id: string; finished: boolean }[] = [];
   let checkpointAfter = options.after;
   const inFlight = new Set<Promise<void>>();
@@ -61,8 +64,11 @@ export async function reprocessImages(deps: ReprocessDeps, options: ReprocessOpt
     deps.progress.update({ done: options.alreadyDone + doneThisRun, total: options.total, elapsedMs: Date.now() - started });
 
   const advanceCheckpoint = () => {
-    while (order.length > 0 && order[0]!.finished) checkpointAfter = order.shift()!.id;
-    deps.checkpoint.write(checkpointAfter, options.alreadyDone + doneThisRun);
+    while (order.length > 0 && order[0]!.finished) {
+      checkpointAfter = order.shift()!.id;
+      checkpointDone++;
+    }
+    deps.checkpoint.write(checkpointAfter, checkpointDone);
   };
 
   const runOne = async (image: ImageRecord, slot: { id: string; finished: boolean }) => {
