@@ -62,7 +62,9 @@ export function createCommandContext(config: Config, io: ContextIo): ClosableCon
   const context: ClosableContext = {
     config,
     json: io.json,
-    interrupted: io.interrupted,
+    get interrupted() {
+      return io.interrupted;
+    },
     out: io.out,
     note: io.note,
     result(value, human) {

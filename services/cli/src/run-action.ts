@@ -48,8 +48,10 @@ export async function runAction(
   }
 
   const controller = new AbortController();
+  /** Set once the command looks at `interrupted`: only then does a first Ctrl-C wait for a safe point. */
+  let graceful = false;
   const onSignal = (): void => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    if (!graceful || controller.signal.aborted) process.exit(EXIT.interrupted);
     note("cli: stopping at the next safe point (Ctrl-C again to quit at once)");
     controller.abort();
   };
@@ -58,7 +60,10 @@ export async function runAction(
 
   const context = createCommandContext(loaded.config, {
     json,
-    interrupted: controller.signal,
+    get interrupted() {
+      graceful = true;
+      return controller.signal;
+    },
     out: json ? note : (line) => void process.stdout.write(`${line}\n`),
     note,
     // Said once, when the first connection opens: which servers, and why those.
