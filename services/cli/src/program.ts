@@ -15,7 +15,7 @@ import { DEFAULT_STACK_FILE } from "./stack-file.ts";
  * command is one register function and one line here. Only commander and the command modules
  * load at start; each action imports the I/O libraries it needs when it runs.
  */
-export function createProgram(): Command {
+export function createProgram(options: { json?: boolean } = {}): Command {
   const program = new Command("pnpm cli")
     .description("Operator commands for the image ingestion service: tenants, keys, products, images, queues.")
     .option("--json", "print only JSON on stdout (every other line goes to stderr)")
@@ -28,7 +28,8 @@ export function createProgram(): Command {
     .option("-q, --quiet", "do not print which servers the command talks to")
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .configureOutput({
-      writeOut: (text) => void process.stdout.write(text),
+      // Under --json even help goes to stderr: stdout is for the JSON document alone.
+      writeOut: (text) => void (options.json ? process.stderr : process.stdout).write(text),
       writeErr: (text) => void process.stderr.write(text),
     })
     .showHelpAfterError("(add --help for usage)")

@@ -4,7 +4,7 @@ import { createProgram } from "./program.ts";
 
 /** Parses argv, runs the chosen action and returns the exit code (0 done, 1 failed, 2 usage). */
 export async function runCli(argv: readonly string[]): Promise<number> {
-  const program = createProgram();
+  const program = createProgram({ json: argv.includes("--json") });
   if (argv.length === 0) {
     program.outputHelp({ error: true });
     return EXIT.usage;

@@ -184,7 +184,7 @@ describe("pnpm cli", { timeout: 120_000 }, () => {
 
   it("refuses bad usage with exit 2 and says why; an unknown company is exit 1; help is exit 0 on stdout", async () => {
     // Independent runs, started together: each is a whole process start.
-    const [unknown, missing, badScope, badFlag, noCompany, help, keysHelp, none] = await Promise.all([
+    const [unknown, missing, badScope, badFlag, noCompany, help, keysHelp, none, jsonHelp] = await Promise.all([
       cli("frobnicate"),
       cli("keys", "create", "--scopes", "products:read"),
       cli("keys", "create", "--company", "x", "--scopes", "admin"),
@@ -193,6 +193,7 @@ describe("pnpm cli", { timeout: 120_000 }, () => {
       cli("--help"),
       cli("keys", "--help"),
       cli(),
+      cli("keys", "list", "--help", "--json"),
     ]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/);
@@ -211,6 +212,10 @@ describe("pnpm cli", { timeout: 120_000 }, () => {
     expect(keysHelp.stdout).toMatch(/rotate/);
     expect(none.code).toBe(2);
     expect(none.stdout).toBe("");
+    // Under --json nothing but JSON reaches stdout, not even help.
+    expect(jsonHelp.code).toBe(0);
+    expect(jsonHelp.stdout).toBe("");
+    expect(jsonHelp.stderr).toMatch(/Usage: pnpm cli keys list/);
   });
 });
 
