@@ -1,11 +1,11 @@
-import type { Command } from "@commander-js/extra-typings";
+import { type Command, Option } from "@commander-js/extra-typings";
 import { type ApiKeyRecord, generateApiKey, parseScopes, type Scope } from "@ingest/shared/auth";
 import { type CommandContext, CommandFailure, requireCompanyId, UsageError } from "../command.ts";
-import { parseDuration } from "../duration.ts";
+import { durationUpTo } from "../option-parsers.ts";
 import { runFor } from "../run-action.ts";
 
 /** How long a rotated key keeps working by default: a day to roll the new one out. */
-const DEFAULT_GRACE = "24h";
+const DEFAULT_GRACE_MS = 24 * 3600_000;
 const MAX_GRACE_MS = 30 * 24 * 3600_000;
 
 /** Never the hash: it is not a secret by itself, but nothing here needs it. */
@@ -107,11 +107,14 @@ export function registerKeysCommand(program: Command): void {
     .command("rotate")
     .description("make a new key with the same company, name and scopes; the old one keeps working for a grace period")
     .argument("<lookupId>", "the key to replace")
-    .option("--grace <duration>", "how long the old key still works: 0, 90s, 30m, 24h, 7d (at most 30d)", DEFAULT_GRACE)
+    .addOption(
+      new Option("--grace <duration>", "how long the old key still works: 0, 90s, 30m, 24h, 7d; at most 30d")
+        .argParser(durationUpTo(MAX_GRACE_MS, "30d"))
+        .default(DEFAULT_GRACE_MS, "24h"),
+    )
     .action((lookupId, options, command) =>
       runFor(command, async (context) => {
-        const graceMs = parseDuration(options.grace, "--grace");
-        if (graceMs > MAX_GRACE_MS) throw new UsageError("--grace is at most 30d");
+        const graceMs = options.grace;
         const { credentials } = await context.repositories();
         const old = await credentials.findApiKey(lookupId);
         const now = Date.now();

@@ -1,6 +1,7 @@
 import type { Command } from "@commander-js/extra-typings";
 import type { QueueJobSummary } from "@ingest/shared/queue";
 import { UsageError } from "../command.ts";
+import { integerBetween } from "../option-parsers.ts";
 import { runFor } from "../run-action.ts";
 
 const FAILED_SHOWN = 10;
@@ -36,11 +37,10 @@ export function registerQueuesCommand(program: Command): void {
   queues
     .command("show", { isDefault: true })
     .description("counts by state per queue, the oldest waiting job and the latest failed jobs with their reasons (the default)")
-    .option("--failed <n>", "how many failed jobs to list per queue", String(FAILED_SHOWN))
+    .option("--failed <n>", "how many failed jobs to list per queue (0 to 1000)", integerBetween(0, 1000), FAILED_SHOWN)
     .action((options, command) =>
       runFor(command, async (context) => {
-        const limit = Number(options.failed);
-        if (!Number.isInteger(limit) || limit < 0 || limit > 1000) throw new UsageError("--failed is a whole number from 0 to 1000");
+        const limit = options.failed;
         const inspector = await context.queueInspector();
         const overview = await inspector.overview();
         const failed = limit > 0 ? (await inspector.failed(limit)).map(jobView) : [];

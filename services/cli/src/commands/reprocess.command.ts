@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
-import type { Command } from "@commander-js/extra-typings";
+import { type Command, Option } from "@commander-js/extra-typings";
 import { CommandFailure, EXIT, requireCompanyId, UsageError } from "../command.ts";
-import { parseDuration } from "../duration.ts";
+import { durationUpTo, integerBetween } from "../option-parsers.ts";
 import { CheckpointFile } from "../reprocess/reprocess-checkpoint.ts";
 import { createProgressReporter } from "../reprocess/reprocess-progress.ts";
 import { reprocessImages } from "../reprocess/reprocess-run.ts";
@@ -38,8 +38,12 @@ export function registerReprocessCommand(program: Command): void {
     .option("--product <productId>", "one product's images (with --company)")
     .option("--company <id>", "a company's images")
     .option("--all", "every image")
-    .option("--concurrency <n>", "images handed to the workers at once (1 to 64)", "4")
-    .option("--image-timeout <duration>", "how long one image may take, queue wait included", "10m")
+    .option("--concurrency <n>", "images handed to the workers at once (1 to 64)", integerBetween(1, 64), 4)
+    .addOption(
+      new Option("--image-timeout <duration>", "how long one image may take, queue wait included")
+        .argParser(durationUpTo(24 * 3600_000, "24h"))
+        .default(600_000, "10m"),
+    )
     .option("--dry-run", "count and list what would be reprocessed; change nothing")
     .option("--restart", "ignore the checkpoint of an interrupted run and start over")
     .option("--checkpoint-dir <dir>", "where interrupted runs keep their place", DEFAULT_CHECKPOINT_DIR)
@@ -52,9 +56,7 @@ export function registerReprocessCommand(program: Command): void {
     .action((options, command) =>
       runFor(command, async (context) => {
         const scope = scopeFrom(options);
-        const concurrency = Number(options.concurrency);
-        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError("--concurrency is a whole number from 1 to 64");
-        const imageTimeoutMs = parseDuration(options.imageTimeout, "--image-timeout");
+        const { concurrency, imageTimeout: imageTimeoutMs } = options;
         const { images, products, credentials } = await context.repositories();
         if (scope.kind === "product" && !(await products.find(scope.companyId, scope.productId))) {
           throw new CommandFailure(`No product ${scope.productId} in company ${scope.companyId}.`);
