@@ -1,19 +1,25 @@
 // `pnpm start [--stack embedded|mongo-s3]`: the servers (data kept in .data/), then the API and
 // the worker, then demo data on a first run. Ctrl-C or SIGTERM stops the API and the worker
 // first, then the servers. See start/stack.ts for the two stacks.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { findFreePort, isPortTaken } from "./free-port.ts";
-import { AppProcess } from "./start/app-process.ts";
 import { createDemoData, type DemoData, readDemoMarker, writeDemoMarker } from "./start/demo-data.ts";
 import { chooseStack, type StartedStack, startStack } from "./start/stack.ts";
+import { stackFileContent, writeStackFile } from "./start/stack-file.ts";
 import { formatSummary } from "./start/summary.ts";
+import { SupervisedApp } from "./start/supervised-app.ts";
 import { waitUntil } from "./wait-until.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
-const DATA_DIR = join(ROOT, ".data");
+/** `INGEST_DATA_DIR` moves it (the e2e test of a newcomer's session runs in a temp dir). */
+const DATA_DIR = process.env.INGEST_DATA_DIR ? resolve(process.env.INGEST_DATA_DIR) : join(ROOT, ".data");
 const PORTS_FILE = join(DATA_DIR, "ports.json");
+const LOGS_DIR = join(DATA_DIR, "logs");
+const DEMO_IMAGE = join(ROOT, "infra/provision/assets/demo-photo.jpg");
+/** `pnpm start --verbose`: the services' info logs on the terminal too, not only in .data/logs/. */
+const VERBOSE = process.argv.slice(2).includes("--verbose");
 const READY_TIMEOUT_MS = 60_000;
 /** A server that dies is started again after this long, so its absence can be seen (readyz 503). */
 const SERVER_RESTART_DELAY_MS = 10_000;
@@ -22,7 +28,7 @@ const say = (line: string) => process.stderr.write(`[start] ${line}\n`);
 
 let services: StartedStack | undefined;
 let provisioning: Promise<StartedStack> | undefined;
-const apps: AppProcess[] = [];
+const apps: SupervisedApp[] = [];
 let shuttingDown: Promise<void> | undefined;
 
 function shutdown(exitCode: number): Promise<void> {
@@ -133,23 +139,23 @@ async function main(): Promise<void> {
     PUBLIC_BASE_URL: `${apiUrl}/files`,
   };
 
-  const api = new AppProcess({ name: "api", script: join(ROOT, "services/api/src/main.ts"), cwd: ROOT, env, color: 36 });
+  writeStackFile(join(DATA_DIR, "stack.json"), stackFileContent({ root: ROOT, apiUrl, workerUrl: `http://127.0.0.1:${workerPort}`, env }));
+  mkdirSync(LOGS_DIR, { recursive: true });
+  const logOf = (name: string) => ({ stream: createWriteStream(join(LOGS_DIR, `${name}.log`), { flags: "a" }), verbose: VERBOSE });
+
+  const api = new SupervisedApp({ name: "api", script: join(ROOT, "services/api/src/main.ts"), cwd: ROOT, env, color: 36, log: logOf("api") }, { say });
   // Two glibc malloc arenas keep the worker's memory flat under sharp (see services/worker/README.md).
   const workerEnv = { MALLOC_ARENA_MAX: "2", ...env };
-  const worker = new AppProcess({ name: "worker", script: join(ROOT, "services/worker/src/main.ts"), cwd: ROOT, env: workerEnv, color: 35 });
+  const worker = new SupervisedApp(
+    { name: "worker", script: join(ROOT, "services/worker/src/main.ts"), cwd: ROOT, env: workerEnv, color: 35, log: logOf("worker") },
+    { say },
+  );
   apps.push(api, worker);
-  for (const app of apps) {
-    void app.exited.then((reason) => {
-      if (shuttingDown) return;
-      say(`${app.name} stopped (${reason}); stopping everything`);
-      void shutdown(1);
-    });
-  }
 
   const ready = await waitUntil(async () => (await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(2_000) })).status === 200, {
     timeoutMs: READY_TIMEOUT_MS,
     intervalMs: 250,
-    abort: () => (api.running ? undefined : new Error("the API stopped before it was ready")),
+    abort: () => (api.restarts < 3 ? undefined : new Error(`the API keeps stopping before it is ready (see ${join(LOGS_DIR, "api.log")})`)),
   }).catch((error: unknown) => {
     if (!shuttingDown) say(String(error instanceof Error ? error.message : error));
     return false;
@@ -171,6 +177,9 @@ async function main(): Promise<void> {
       demo: demo.demo,
       demoIsNew: demo.isNew,
       demoProblem: demo.problem,
+      demoImage: DEMO_IMAGE,
+      logFiles: VERBOSE ? undefined : ["api", "worker"].map((name) => relative(process.cwd(), join(LOGS_DIR, `${name}.log`))),
+      tty: process.stdout.isTTY === true,
     }),
   );
 }

@@ -16,6 +16,7 @@ export * from "./products/product.repository.ts";
 export * from "./products/product.types.ts";
 export * from "./queue/bullmq.queue.ts";
 export * from "./queue/jobs.ts";
+export * from "./queue/queue-inspector.ts";
 export * from "./redis/redis-client.ts";
 export * from "./repositories.ts";
 export * from "./storage/create-storage.ts";

@@ -2,11 +2,14 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import fp from "fastify-plugin";
 import type { AppDeps } from "./app-deps.ts";
 import { createAuthenticator } from "./auth/authenticator.ts";
+import { handleClientError, handleFrameworkError } from "./http/client-errors.ts";
+import { strictBodyValidators } from "./http/validator-compilers.ts";
 import authPlugin from "./plugins/auth.plugin.ts";
 import closingPlugin from "./plugins/closing.plugin.ts";
 import earlyReplyPlugin from "./plugins/early-reply.plugin.ts";
 import errorHandlerPlugin from "./plugins/error-handler.plugin.ts";
 import expectContinuePlugin from "./plugins/expect-continue.plugin.ts";
+import jsonCharsetPlugin from "./plugins/json-charset.plugin.ts";
 import queuePlugin from "./plugins/queue.plugin.ts";
 import redisPlugin from "./plugins/redis.plugin.ts";
 import requestIdPlugin, { generateRequestId } from "./plugins/request-id.plugin.ts";
@@ -28,6 +31,7 @@ async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps
   await instance.register(earlyReplyPlugin);
   await instance.register(closingPlugin);
   await instance.register(expectContinuePlugin);
+  await instance.register(jsonCharsetPlugin);
 
   await instance.register(storePlugin, { store: deps.store });
   await instance.register(redisPlugin, { connection: deps.redis });
@@ -58,7 +62,15 @@ export function serverOptions(logger: FastifyServerOptions["logger"] = false): F
     // A body must arrive within 2 minutes (6 MiB at 50 KB/s): a stalled upload cannot hold its
     // admission slot for ever. Fastify's default is no limit.
     requestTimeout: 120_000,
+    // Query strings and params are coerced to their types; JSON bodies are not (validator-compilers.ts).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true } },
+    schemaController: strictBodyValidators(),
+    // Ids longer than any real one still reach their route (and its 404); past this the router
+    // refuses, and handleFrameworkError answers in the same shape.
+    routerOptions: { maxParamLength: 1024 },
+    frameworkErrors: handleFrameworkError,
+    // Refusals by Node's HTTP parser (431, 408, bad header characters) in the { error } shape.
+    clientErrorHandler: handleClientError,
   };
 }
 

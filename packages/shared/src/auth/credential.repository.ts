@@ -17,6 +17,8 @@ export interface ApiKeyRecord {
   readonly scopes: readonly Scope[];
   readonly createdAt: Date;
   readonly revokedAt: Date | null;
+  /** When a rotated key stops working (its grace period ends); null for a key with no end. */
+  readonly expiresAt: Date | null;
 }
 
 export interface RevokedTokenRecord {
@@ -29,10 +31,17 @@ export interface RevokedTokenRecord {
 export interface CredentialRepository {
   createCompany(id: string, name: string): Promise<void>;
   companyExists(id: string): Promise<boolean>;
-  insertApiKey(record: Omit<ApiKeyRecord, "createdAt" | "revokedAt">): Promise<void>;
+  /** Every company, oldest first (an operator's list: companies are few). */
+  listCompanies(): Promise<CompanyRecord[]>;
+  insertApiKey(record: Omit<ApiKeyRecord, "createdAt" | "revokedAt" | "expiresAt">): Promise<void>;
   findApiKey(lookupId: string): Promise<ApiKeyRecord | null>;
   listApiKeys(companyId?: string): Promise<ApiKeyRecord[]>;
   revokeApiKey(lookupId: string): Promise<boolean>;
+  /**
+   * Makes an active key stop working at `at` (a rotation's grace period). Never extends an
+   * earlier end; false when the key is missing, revoked, or already ends sooner.
+   */
+  expireApiKey(lookupId: string, at: Date): Promise<boolean>;
   revokeToken(jti: string, expiresAt: Date): Promise<void>;
   isTokenRevoked(jti: string): Promise<boolean>;
   /** Forgets revocations of tokens that have expired anyway. */

@@ -10,6 +10,8 @@ interface ApiKeyDoc {
   scopes: Scope[];
   createdAt: Date;
   revokedAt: Date | null;
+  /** Absent on keys written before rotation existed: read as null. */
+  expiresAt?: Date | null;
 }
 
 interface RevokedTokenDoc {
@@ -40,7 +42,7 @@ export function createMongoCredentialRepository(db: Db): CredentialRepository & 
   const keys: Collection<ApiKeyDoc> = db.collection("api_keys");
   const revoked: Collection<RevokedTokenDoc> = db.collection("revoked_tokens");
   const companies: Collection<CompanyDoc> = db.collection("companies");
-  const toKey = ({ _id, ...rest }: ApiKeyDoc): ApiKeyRecord => ({ lookupId: _id, ...rest });
+  const toKey = ({ _id, expiresAt, ...rest }: ApiKeyDoc): ApiKeyRecord => ({ lookupId: _id, ...rest, expiresAt: expiresAt ?? null });
 
   /** Pages a collection by _id (always indexed). */
   const pageOf =
@@ -59,8 +61,13 @@ export function createMongoCredentialRepository(db: Db): CredentialRepository & 
     async companyExists(id) {
       return (await companies.countDocuments({ _id: id }, { limit: 1 })) > 0;
     },
+    async listCompanies() {
+      // A full read by design: an operator's list of the (few) tenants, never a request's path.
+      const docs = await companies.find({}).sort({ createdAt: 1, _id: 1 }).toArray();
+      return docs.map(({ _id, name, createdAt }) => ({ id: _id, name, createdAt }));
+    },
     async insertApiKey(record) {
-      await keys.insertOne({ _id: record.lookupId, ...record, scopes: [...record.scopes], createdAt: new Date(), revokedAt: null });
+      await keys.insertOne({ _id: record.lookupId, ...record, scopes: [...record.scopes], createdAt: new Date(), revokedAt: null, expiresAt: null });
     },
     async findApiKey(lookupId) {
       const doc = await keys.findOne({ _id: lookupId });
@@ -73,6 +80,14 @@ export function createMongoCredentialRepository(db: Db): CredentialRepository & 
     },
     async revokeApiKey(lookupId) {
       const result = await keys.updateOne({ _id: lookupId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+      return result.modifiedCount === 1;
+    },
+    async expireApiKey(lookupId, at) {
+      // _id; the conditions are checked on the one document (never extends an earlier end).
+      const result = await keys.updateOne(
+        { _id: lookupId, revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $exists: false } }, { expiresAt: { $gt: at } }] },
+        { $set: { expiresAt: at } },
+      );
       return result.modifiedCount === 1;
     },
     async revokeToken(jti, expiresAt) {

@@ -9,6 +9,7 @@ interface ApiKeyRow {
   scopes: string;
   created_at: number;
   revoked_at: number | null;
+  expires_at: number | null;
 }
 
 /** Every statement this repository runs, by name (the query-plan test checks each uses a key or an index). */
@@ -16,13 +17,16 @@ export const CREDENTIAL_QUERIES = {
   insertCompany: "INSERT INTO companies (id, name, created_at) VALUES (?, ?, ?)",
   copyCompany: "INSERT INTO companies (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
   companyExists: "SELECT 1 AS found FROM companies WHERE id = ?",
+  // companies_by_created: an operator's list of the (few) tenants.
+  listCompanies: "SELECT * FROM companies ORDER BY created_at, id",
   insertKey:
-    "INSERT INTO api_keys (lookup_id, company_id, name, hash, scopes, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (lookup_id) DO NOTHING",
+    "INSERT INTO api_keys (lookup_id, company_id, name, hash, scopes, created_at, revoked_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (lookup_id) DO NOTHING",
   findKey: "SELECT * FROM api_keys WHERE lookup_id = ?",
   // api_keys_by_company, or api_keys_by_created for every company's keys.
   keysOfCompany: "SELECT * FROM api_keys WHERE company_id = ? ORDER BY created_at",
   allKeys: "SELECT * FROM api_keys ORDER BY created_at",
   revokeKey: "UPDATE api_keys SET revoked_at = ? WHERE lookup_id = ? AND revoked_at IS NULL",
+  expireKey: "UPDATE api_keys SET expires_at = ? WHERE lookup_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
   revokeToken:
     "INSERT INTO revoked_tokens (jti, expires_at, revoked_at) VALUES (?, ?, ?) ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at, revoked_at = excluded.revoked_at",
   copyToken: "INSERT INTO revoked_tokens (jti, expires_at, revoked_at) VALUES (?, ?, ?) ON CONFLICT (jti) DO NOTHING",
@@ -44,7 +48,17 @@ export interface CredentialTransfer {
 export function createSqliteCredentialRepository(db: SqliteDatabase): CredentialRepository & { readonly transfer: CredentialTransfer } {
   const q = CREDENTIAL_QUERIES;
   const insertKey = (key: ApiKeyRecord) =>
-    db.run(q.insertKey, key.lookupId, key.companyId, key.name, key.hash, JSON.stringify(key.scopes), key.createdAt.getTime(), key.revokedAt?.getTime() ?? null);
+    db.run(
+      q.insertKey,
+      key.lookupId,
+      key.companyId,
+      key.name,
+      key.hash,
+      JSON.stringify(key.scopes),
+      key.createdAt.getTime(),
+      key.revokedAt?.getTime() ?? null,
+      key.expiresAt?.getTime() ?? null,
+    );
 
   return {
     async createCompany(id, name) {
@@ -53,8 +67,11 @@ export function createSqliteCredentialRepository(db: SqliteDatabase): Credential
     async companyExists(id) {
       return db.get(q.companyExists, id) !== undefined;
     },
+    async listCompanies() {
+      return db.all<{ id: string; name: string; created_at: number }>(q.listCompanies).map((row) => ({ id: row.id, name: row.name, createdAt: new Date(row.created_at) }));
+    },
     async insertApiKey(record) {
-      if (insertKey({ ...record, createdAt: new Date(), revokedAt: null }) !== 1) throw new Error("an API key with this lookup id exists");
+      if (insertKey({ ...record, createdAt: new Date(), revokedAt: null, expiresAt: null }) !== 1) throw new Error("an API key with this lookup id exists");
     },
     async findApiKey(lookupId) {
       const row = db.get<ApiKeyRow>(q.findKey, lookupId);
@@ -66,6 +83,9 @@ export function createSqliteCredentialRepository(db: SqliteDatabase): Credential
     },
     async revokeApiKey(lookupId) {
       return db.run(q.revokeKey, Date.now(), lookupId) === 1;
+    },
+    async expireApiKey(lookupId, at) {
+      return db.run(q.expireKey, at.getTime(), lookupId, at.getTime()) === 1;
     },
     async revokeToken(jti, expiresAt) {
       db.run(q.revokeToken, jti, expiresAt.getTime(), Date.now());
@@ -114,5 +134,6 @@ function toKey(row: ApiKeyRow): ApiKeyRecord {
     scopes: JSON.parse(row.scopes) as Scope[],
     createdAt: new Date(row.created_at),
     revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at),
+    expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
   };
 }

@@ -15,6 +15,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         name TEXT NOT NULL,
         created_at INTEGER NOT NULL
       ) STRICT;
+      CREATE INDEX companies_by_created ON companies (created_at, id);
 
       CREATE TABLE api_keys (
         lookup_id TEXT PRIMARY KEY,
@@ -23,7 +24,8 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         hash TEXT NOT NULL,
         scopes TEXT NOT NULL,
         created_at INTEGER NOT NULL,
-        revoked_at INTEGER
+        revoked_at INTEGER,
+        expires_at INTEGER
       ) STRICT;
       CREATE INDEX api_keys_by_company ON api_keys (company_id, created_at);
       CREATE INDEX api_keys_by_created ON api_keys (created_at);

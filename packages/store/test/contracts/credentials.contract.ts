@@ -30,6 +30,32 @@ export function credentialContract(store: () => Store): void {
       expect(await credentials().findApiKey(newObjectId())).toBeNull();
     });
 
+    it("lists companies oldest first", async () => {
+      const first = `co-${newObjectId()}`;
+      await credentials().createCompany(first, "First");
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const second = `co-${newObjectId()}`;
+      await credentials().createCompany(second, "Second");
+      const listed = await credentials().listCompanies();
+      expect(listed.findIndex((company) => company.id === first)).toBeLessThan(listed.findIndex((company) => company.id === second));
+      expect(listed.find((company) => company.id === second)).toMatchObject({ name: "Second", createdAt: expect.any(Date) });
+    });
+
+    it("ends a key at a given time (a rotation's grace period), never later than an earlier end", async () => {
+      const lookupId = newObjectId();
+      await credentials().insertApiKey({ lookupId, companyId: "co-rotate", name: "old", hash: "r".repeat(64), scopes: ["products:read"] });
+      expect((await credentials().findApiKey(lookupId))?.expiresAt).toBeNull();
+      const soon = new Date(Date.now() + 60_000);
+      expect(await credentials().expireApiKey(lookupId, soon)).toBe(true);
+      expect((await credentials().findApiKey(lookupId))?.expiresAt?.getTime()).toBe(soon.getTime());
+      expect(await credentials().expireApiKey(lookupId, new Date(Date.now() + 3_600_000))).toBe(false); // never extended
+      const sooner = new Date(Date.now() + 1_000);
+      expect(await credentials().expireApiKey(lookupId, sooner)).toBe(true);
+      await credentials().revokeApiKey(lookupId);
+      expect(await credentials().expireApiKey(lookupId, new Date())).toBe(false); // revoked already
+      expect(await credentials().expireApiKey(newObjectId(), new Date())).toBe(false);
+    });
+
     it("remembers revoked tokens until they expire anyway", async () => {
       const expired = `jti-${newObjectId()}`;
       const live = `jti-${newObjectId()}`;

@@ -175,6 +175,24 @@ describe("revoking a key", () => {
   });
 });
 
+describe("a rotated key (expiresAt)", () => {
+  it("works until its grace period ends, then is refused like a revoked one", async () => {
+    const rotated = await createTenant(t.repositories);
+    const probe = () => call(t.baseUrl, "GET", "/api/v1/products", { token: rotated.key });
+    expect((await probe()).status).toBe(200);
+    const ends = new Date(Date.now() + 1_500);
+    expect(await t.repositories.credentials.expireApiKey(rotated.lookupIds.key, ends)).toBe(true);
+    // Never extended by a later, longer grace.
+    expect(await t.repositories.credentials.expireApiKey(rotated.lookupIds.key, new Date(Date.now() + 3_600_000))).toBe(false);
+    await eventually(async () => (await probe()).status === 401);
+    expect(Date.now()).toBeGreaterThanOrEqual(ends.getTime());
+    const refused = await probe();
+    expect(refused.body).toEqual({ error: "Invalid or expired credentials" });
+    // The other keys of the company are untouched.
+    expect((await call(t.baseUrl, "GET", "/api/v1/products", { token: rotated.readKey })).status).toBe(200);
+  });
+});
+
 async function eventually(check: () => Promise<boolean>): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
     if (await check()) return;

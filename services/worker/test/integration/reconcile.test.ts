@@ -284,14 +284,15 @@ describe("pnpm cli reconcile", () => {
     const orphan = `${product.companyId}/products/${product.id}/images/${"e".repeat(24)}/320w.webp`;
     await harness.storage.put(orphan, Buffer.from("x"), { contentType: "image/webp" });
 
-    const dry = await runCli(["reconcile", "--dry-run", "--full"], harness.env);
+    const dry = await runCli(["--quiet", "reconcile", "--dry-run", "--full"], harness.env);
+    // Only the audit's progress line may be on stderr.
     expect(dry.stderr).not.toMatch(/fail|error/i);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(`would discard-staged ${staged.id} ${staged.url}`);
     expect(dry.stdout).toContain(`would delete-object ${orphan} (orphan)`);
     expect(await harness.objectsOf(staged)).toEqual([staged.key]);
 
-    const real = await runCli(["reconcile", "--full"], harness.env);
+    const real = await runCli(["--quiet", "reconcile", "--full"], harness.env);
     expect(real.code).toBe(0);
     expect(real.stdout).toContain(`did discard-staged ${staged.id}`);
     expect(real.stdout).toMatch(/ledger: 1 action\(s\)/);
