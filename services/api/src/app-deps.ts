@@ -9,6 +9,8 @@ export interface AppDeps {
   readonly redis: Redis;
   readonly storage: Storage;
   readonly queue: JobQueue;
+  /** The rate limiter's own Redis client (short command timeout); used when limits are enabled. */
+  readonly rateLimitRedis: Redis;
   /** OAuth verification keys; null when no JWKS is configured (then only API keys work). */
   readonly jwks: JWTVerifyGetKey | null;
 }

@@ -1,12 +1,17 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import fp from "fastify-plugin";
+import { createQueueInspector } from "@ingest/shared";
+import { createAdminAccess } from "./admin/admin-access.ts";
+import queueBoardPlugin from "./admin/queue-board.plugin.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { createAuthenticator } from "./auth/authenticator.ts";
+import { createApiMetrics } from "./infrastructure/metrics.ts";
 import authPlugin from "./plugins/auth.plugin.ts";
 import closingPlugin from "./plugins/closing.plugin.ts";
 import earlyReplyPlugin from "./plugins/early-reply.plugin.ts";
 import errorHandlerPlugin from "./plugins/error-handler.plugin.ts";
 import expectContinuePlugin from "./plugins/expect-continue.plugin.ts";
+import metricsPlugin from "./plugins/metrics.plugin.ts";
 import mongoPlugin from "./plugins/mongo.plugin.ts";
 import queuePlugin from "./plugins/queue.plugin.ts";
 import redisPlugin from "./plugins/redis.plugin.ts";
@@ -23,14 +28,19 @@ import { createServices } from "./services/create-services.ts";
  * them: closing the app closes them (queue, then storage, Redis, MongoDB).
  */
 async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps }): Promise<void> {
+  const { operators } = deps.config;
+  const services = createServices(deps);
+  const metrics = createApiMetrics({ uploadsInFlight: () => services.admission.inFlight() });
+
   await instance.register(requestIdPlugin);
   await instance.register(errorHandlerPlugin);
+  await instance.register(metricsPlugin, { metrics, tokenSha256: operators.metricsTokenSha256 });
   await instance.register(earlyReplyPlugin);
   await instance.register(closingPlugin);
   await instance.register(expectContinuePlugin);
 
   await instance.register(mongoPlugin, { connection: deps.mongo, repositories: deps.repositories });
-  await instance.register(redisPlugin, { connection: deps.redis });
+  await instance.register(redisPlugin, { connection: deps.redis, rateLimit: deps.rateLimitRedis });
   await instance.register(storagePlugin, { storage: deps.storage });
   await instance.register(queuePlugin, { queue: deps.queue });
 
@@ -38,10 +48,21 @@ async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps
   const authenticate = createAuthenticator({ config: deps.config.api, credentials: deps.repositories.credentials, jwks: deps.jwks });
   await instance.register(authPlugin, { authenticate });
 
-  const services = createServices(deps);
   await instance.register(healthRoutes, { services });
   if (deps.config.api.serveFiles) await instance.register(fileRoutes, { storage: deps.storage, images: deps.repositories.images });
-  await instance.register(apiRoutes, { prefix: "/api/v1", services });
+  const rateLimit = operators.rateLimit.enabled
+    ? { settings: operators.rateLimit, redis: deps.rateLimitRedis, keyPrefix: deps.config.queue.prefix, metrics }
+    : null;
+  await instance.register(apiRoutes, { prefix: "/api/v1", services, rateLimit });
+
+  // The queue dashboard exists only when an operators' credential is configured.
+  if (operators.admin.tokenSha256 !== undefined || operators.admin.oauthScope) {
+    await instance.register(queueBoardPlugin, {
+      inspector: createQueueInspector(deps.redis, deps.config.queue.prefix),
+      readOnly: operators.admin.readOnly,
+      checkAccess: createAdminAccess({ tokenSha256: operators.admin.tokenSha256, authenticate: operators.admin.oauthScope ? authenticate : null }),
+    });
+  }
 }
 
 export const appPlugin = fp(app, { name: "app", fastify: "5.x" });

@@ -35,10 +35,13 @@ async function main(): Promise<void> {
   const redis = createRedis(config.redis.url, "request");
   redis.on("error", (error: Error) => logger.warn({ err: error.message }, "redis unavailable"));
   const storage = createStorage(config.storage);
-  const queue = createJobQueue(redis, config.queue.prefix);
+  const queue = createJobQueue(redis, config.queue.prefix, config.operators.jobRetention);
+  // The limiter's own client: a stalled Redis may delay a request by this timeout, not by seconds.
+  const rateLimitRedis = createRedis(config.redis.url, "request", { commandTimeoutMs: config.operators.rateLimit.redisTimeoutMs });
+  rateLimitRedis.on("error", () => {}); // the limiter fails open; readiness reports Redis outages
   const jwks = await loadJwks(config.api.oauth);
 
-  const app = await createApp({ config, mongo, repositories, redis, storage, queue, jwks }, { ...serverOptions(), logger: undefined, loggerInstance: logger });
+  const app = await createApp({ config, mongo, repositories, redis, rateLimitRedis, storage, queue, jwks }, { ...serverOptions(), logger: undefined, loggerInstance: logger });
   closeOnSignals(app, config.shutdownTimeoutMs);
   const address = await app.listen({ host: config.api.host, port: config.api.port });
   app.log.info({ address, docs: `${address}/docs` }, "api listening");

@@ -51,7 +51,7 @@ export function createCommandContext(config: Config, io: { out(line: string): vo
       return storage;
     },
     queue() {
-      queue ??= createJobQueue(context.redis(), config.queue.prefix);
+      queue ??= createJobQueue(context.redis(), config.queue.prefix, config.operators.jobRetention);
       return queue;
     },
     async close() {

@@ -1,4 +1,5 @@
 import type { Collection, Db } from "mongodb";
+import type { RateLimit } from "../limits/rate-limit.ts";
 import type { Scope } from "./scopes.ts";
 
 interface ApiKeyDoc {
@@ -9,6 +10,7 @@ interface ApiKeyDoc {
   scopes: Scope[];
   createdAt: Date;
   revokedAt: Date | null;
+  rateLimit?: RateLimit | null; // absent on keys made before per-key limits
 }
 
 interface RevokedTokenDoc {
@@ -31,6 +33,8 @@ export interface ApiKeyRecord {
   readonly scopes: readonly Scope[];
   readonly createdAt: Date;
   readonly revokedAt: Date | null;
+  /** This key's own rate limit, replacing the configured ones; absent or null: the defaults. */
+  readonly rateLimit?: RateLimit | null;
 }
 
 export interface CredentialRepository {

@@ -4,14 +4,28 @@ import { JOB_PARSERS, type JobHandlers, type JobName, type JobPayloads, jobIdFor
 
 /** The only module that imports BullMQ. */
 
+/**
+ * How long finished jobs stay in Redis (config JOBS_KEEP_*): bounded, so Redis does not grow
+ * for ever, and long enough to inspect and replay. Default: the last 1,000 completed jobs for
+ * a day; failed jobs for a week.
+ */
+export interface JobRetention {
+  readonly completedCount: number;
+  readonly completedAgeSeconds: number;
+  readonly failedAgeSeconds: number;
+}
+
+export const DEFAULT_JOB_RETENTION: JobRetention = { completedCount: 1_000, completedAgeSeconds: 86_400, failedAgeSeconds: 7 * 86_400 };
+
 /** Retries for transient failures: exponential backoff with jitter, spread over ~15 minutes. */
-const DEFAULT_JOB_OPTIONS: JobsOptions = {
-  attempts: 10,
-  backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
-  removeOnComplete: { age: 24 * 3600, count: 10_000 },
-  // Failed jobs stay inspectable (and replayable) for a week.
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
+function defaultJobOptions(retention: JobRetention): JobsOptions {
+  return {
+    attempts: 10,
+    backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
+    removeOnComplete: { age: retention.completedAgeSeconds, count: retention.completedCount },
+    removeOnFail: { age: retention.failedAgeSeconds },
+  };
+}
 
 export interface JobCounts {
   readonly waiting: number;
@@ -34,8 +48,8 @@ export interface JobQueue {
   close(): Promise<void>;
 }
 
-export function createJobQueue(connection: Redis, prefix: string): JobQueue {
-  const queue = new Queue(QUEUE_NAME, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+export function createJobQueue(connection: Redis, prefix: string, retention: JobRetention = DEFAULT_JOB_RETENTION): JobQueue {
+  const queue = new Queue(QUEUE_NAME, { connection, prefix, defaultJobOptions: defaultJobOptions(retention) });
   // Errors also surface on the calls that hit them; this keeps an idle outage from being "unhandled".
   queue.on("error", () => {});
 

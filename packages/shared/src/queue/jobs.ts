@@ -4,6 +4,9 @@
  * worker still refuses malformed data at run time.
  */
 export const QUEUE_NAME = "images";
+/** Every queue, for the dashboard and the queue metrics: a queue missing here is invisible to operators. */
+export const QUEUE_NAMES = [QUEUE_NAME] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface ProcessImagePayload {
   readonly imageId: string;
@@ -19,6 +22,13 @@ export interface JobPayloads {
   reconcile: ReconcilePayload;
 }
 export type JobName = keyof JobPayloads;
+
+/** The queue each job name lives on (metrics label jobs by it). */
+export const QUEUE_OF_JOB: { readonly [N in JobName]: QueueName } = {
+  "process-image": QUEUE_NAME,
+  "delete-image": QUEUE_NAME,
+  reconcile: QUEUE_NAME,
+};
 
 const IMAGE_ID = /^[0-9a-f]{24}$/;
 

@@ -18,6 +18,6 @@ export function createApiKeyAuthenticator(credentials: CredentialRepository, cac
     // Compare even when the record is unusable, so timing does not tell which check failed.
     const matches = apiKeyMatches(key, record?.hash ?? "0".repeat(64));
     if (!record || record.revokedAt !== null || !matches) throw invalidCredentials();
-    return { companyId: record.companyId, scopes: record.scopes, via: "api_key", credentialId: lookupId };
+    return { companyId: record.companyId, scopes: record.scopes, via: "api_key", credentialId: lookupId, rateLimit: record.rateLimit ?? null, admin: false };
   };
 }

@@ -58,7 +58,9 @@ export async function startTestApp(label: string, env: Record<string, string> = 
   const redis = createRedis(config.redis.url, "request");
   redis.on("error", () => {});
   const storage = createStorage(config.storage);
-  const queue = createJobQueue(redis, config.queue.prefix);
+  const queue = createJobQueue(redis, config.queue.prefix, config.operators.jobRetention);
+  const rateLimitRedis = createRedis(config.redis.url, "request", { commandTimeoutMs: config.operators.rateLimit.redisTimeoutMs });
+  rateLimitRedis.on("error", () => {});
   const jwks = await loadJwks(config.api.oauth);
   const app = await createApp(
     {
@@ -66,6 +68,7 @@ export async function startTestApp(label: string, env: Record<string, string> = 
       mongo,
       repositories: faults.repositories ? faults.repositories(repositories) : repositories,
       redis,
+      rateLimitRedis,
       storage: faults.storage ? faults.storage(storage) : storage,
       queue,
       jwks,

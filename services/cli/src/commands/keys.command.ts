@@ -1,10 +1,12 @@
-import { generateApiKey, parseScopes } from "@ingest/shared";
+import { formatRateLimit, generateApiKey, parseRateLimit, parseScopes, type RateLimit } from "@ingest/shared";
 import { COMPANY_ID, parseCommandArgs, requireOption } from "../args.ts";
 import { type Command, type CommandContext, UsageError } from "../command.ts";
 
 const usage = `Usage:
-  pnpm cli keys create --company <id> --scopes products:read,products:write [--name <name>] [--json]
-      Creates an API key and prints it once (only its hash is stored).
+  pnpm cli keys create --company <id> --scopes products:read,products:write [--name <name>] [--rate-limit 600/min] [--json]
+      Creates an API key and prints it once (only its hash is stored). --rate-limit gives the key
+      its own budget (<max>/<window>: 20/s, 600/min, 5000/h), replacing RATE_LIMIT_REQUESTS and
+      RATE_LIMIT_UPLOADS for it.
   pnpm cli keys list [--company <id>] [--json]
   pnpm cli keys revoke <lookupId>
       Every API replica refuses the key within AUTH_CACHE_TTL_MS (at most 5 s).`;
@@ -14,9 +16,16 @@ async function createKey(args: readonly string[], context: CommandContext): Prom
     company: { type: "string" },
     scopes: { type: "string" },
     name: { type: "string" },
+    "rate-limit": { type: "string" },
     json: { type: "boolean" },
   });
   const companyId = requireOption(values.company, "--company");
+  let rateLimit: RateLimit | null = null;
+  try {
+    if (values["rate-limit"] !== undefined) rateLimit = parseRateLimit(values["rate-limit"]);
+  } catch (error) {
+    throw new UsageError(`--rate-limit: ${(error as Error).message}`);
+  }
   let scopes: ReturnType<typeof parseScopes>;
   try {
     scopes = parseScopes(requireOption(values.scopes, "--scopes"));
@@ -31,11 +40,13 @@ async function createKey(args: readonly string[], context: CommandContext): Prom
   }
   const { key, lookupId, hash } = generateApiKey();
   const name = values.name?.trim() || "unnamed";
-  await credentials.insertApiKey({ lookupId, companyId, name, hash, scopes });
+  await credentials.insertApiKey({ lookupId, companyId, name, hash, scopes, ...(rateLimit ? { rateLimit } : {}) });
+  const limit = rateLimit ? formatRateLimit(rateLimit) : null;
   if (values.json) {
-    context.out(JSON.stringify({ lookupId, companyId, name, scopes, apiKey: key }));
+    context.out(JSON.stringify({ lookupId, companyId, name, scopes, rateLimit: limit, apiKey: key }));
   } else {
-    context.note(`Created key ${lookupId} for company ${companyId} (${scopes.join(", ")}). It is shown only this once:`);
+    const limitNote = limit ? `, limited to ${limit}` : "";
+    context.note(`Created key ${lookupId} for company ${companyId} (${scopes.join(", ")}${limitNote}). It is shown only this once:`);
     context.out(key);
   }
   return 0;
@@ -46,11 +57,12 @@ async function listKeys(args: readonly string[], context: CommandContext): Promi
   const { credentials } = await context.repositories();
   const keys = await credentials.listApiKeys(values.company);
   // Never the hash: it is not a secret by itself, but nothing here needs it.
-  const rows = keys.map(({ lookupId, companyId, name, scopes, createdAt, revokedAt }) => ({
+  const rows = keys.map(({ lookupId, companyId, name, scopes, rateLimit, createdAt, revokedAt }) => ({
     lookupId,
     companyId,
     name,
     scopes,
+    rateLimit: rateLimit ? formatRateLimit(rateLimit) : null,
     createdAt: createdAt.toISOString(),
     revokedAt: revokedAt ? revokedAt.toISOString() : null,
   }));
@@ -61,7 +73,8 @@ async function listKeys(args: readonly string[], context: CommandContext): Promi
   if (rows.length === 0) context.note("No keys.");
   for (const row of rows) {
     const state = row.revokedAt ? `revoked ${row.revokedAt}` : "active";
-    context.out(`${row.lookupId}  ${row.companyId}  ${row.name}  ${row.scopes.join(",")}  created ${row.createdAt}  ${state}`);
+    const limit = row.rateLimit ? `  limit ${row.rateLimit}` : "";
+    context.out(`${row.lookupId}  ${row.companyId}  ${row.name}  ${row.scopes.join(",")}${limit}  created ${row.createdAt}  ${state}`);
   }
   return 0;
 }

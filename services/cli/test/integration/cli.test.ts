@@ -69,6 +69,22 @@ describe("pnpm cli", { timeout: 120_000 }, () => {
     expect(again.stderr).toMatch(/No active key/);
   });
 
+  it("keys create --rate-limit stores the key's own budget; list shows it; a bad budget is exit 2", async () => {
+    const { companyId } = JSON.parse((await cli("companies", "create", "--name", "Limited", "--json")).stdout);
+    const [created, bad] = await Promise.all([
+      cli("keys", "create", "--company", companyId, "--scopes", "products:read", "--rate-limit", "600/min", "--json"),
+      cli("keys", "create", "--company", companyId, "--scopes", "products:read", "--rate-limit", "lots"),
+    ]);
+    expect(created.code).toBe(0);
+    const { lookupId, rateLimit } = JSON.parse(created.stdout);
+    expect(rateLimit).toBe("600/min");
+    expect((await repositories.credentials.findApiKey(lookupId))?.rateLimit).toEqual({ max: 600, windowMs: 60_000 });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--rate-limit: a rate limit is <max>\/<window>/);
+    const listed = JSON.parse((await cli("keys", "list", "--company", companyId, "--json")).stdout);
+    expect(listed).toEqual([expect.objectContaining({ lookupId, rateLimit: "600/min" })]);
+  });
+
   it("tokens revoke <jti> --expires <iso>", async () => {
     const revoked = await cli("tokens", "revoke", "jti-123", "--expires", "2030-01-01T00:00:00Z");
     expect(revoked.code).toBe(0);
