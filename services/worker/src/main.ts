@@ -3,6 +3,7 @@ import {
   connectMongo,
   createJobQueue,
   createLoggerOptions,
+  createQueueInspector,
   createRedis,
   createRepositories,
   createStorage,
@@ -14,6 +15,7 @@ import {
 } from "@ingest/shared";
 import { pino } from "pino";
 import { startHealthServer } from "./health/health.server.ts";
+import { createWorkerMetrics } from "./infrastructure/metrics.ts";
 import { configureSharp, createImageCodec } from "./images/image.codec.ts";
 import { createJobHandlers } from "./jobs/job-handlers.ts";
 import { createRedisAuditCursor } from "./reconcile/audit-cursor.ts";
@@ -39,7 +41,9 @@ async function main(): Promise<void> {
   const requestRedis = createRedis(config.redis.url, "request");
   for (const redis of [blockingRedis, requestRedis]) redis.on("error", () => {}); // readiness reports outages
   const storage = createStorage(config.storage);
-  const queue = createJobQueue(requestRedis, config.queue.prefix);
+  const queue = createJobQueue(requestRedis, config.queue.prefix, config.operators.jobRetention);
+  const inspector = createQueueInspector(requestRedis, config.queue.prefix);
+  const metrics = createWorkerMetrics({ queueStats: () => inspector.stats() });
 
   const handlers = createJobHandlers({
     ...repositories,
@@ -49,7 +53,7 @@ async function main(): Promise<void> {
     auditCursor: createRedisAuditCursor(requestRedis, config.queue.prefix),
     settings: workerSettingsFrom(config),
     log,
-  });
+  }, metrics.observeJob);
   const worker = startJobWorker({
     connection: blockingRedis,
     prefix: config.queue.prefix,
@@ -75,6 +79,7 @@ async function main(): Promise<void> {
     port: config.worker.healthPort,
     isStopping: () => stopping,
     onNotReady: (report) => log.warn({ dependencies: report.dependencies }, "not ready"),
+    metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics(), tokenSha256: config.operators.metricsTokenSha256 },
     readiness: () =>
       checkDependencies({
         mongodb: () => pingMongo(mongo.db),
@@ -105,6 +110,7 @@ async function main(): Promise<void> {
       await worker.close(config.shutdownTimeoutMs);
       scheduling.cancel();
       await queue.close();
+      await inspector.close();
       await health.close();
       await Promise.allSettled([blockingRedis.quit(), requestRedis.quit()]);
       await mongo.close();
