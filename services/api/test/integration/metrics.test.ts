@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { call, postForm, uploadImage } from "../support/http.ts";
 import { imageBytes, NOT_IMAGES } from "../support/images.ts";
 import { sampleValue } from "../support/metrics-text.ts";
+import { streamUpload } from "../support/streaming-upload.ts";
 import { createTenant } from "../support/tenants.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
@@ -43,6 +44,36 @@ describe("GET /metrics on the API", () => {
     expect(sampleValue(text, "ingest_api_rejections_total", { route: UPLOAD_ROUTE, status: "400", reason: "no_file" })).toBe(1);
     expect(text).toMatch(/^ingest_api_uploads_in_flight 0$/m);
     expect(text).toMatch(/^ingest_api_process_resident_memory_bytes \d+/m);
+  });
+
+  it("gauges uploads in flight and counts those refused by admission", async () => {
+    t = await startTestApp("api metrics admission", { API_MAX_CONCURRENT_UPLOADS: "1" });
+    const app = t;
+    const tenant = await createTenant(app.repositories);
+    const productId = (await call(app.baseUrl, "POST", "/api/v1/products", { token: tenant.key, json: { name: "Battery" } })).body.id;
+    const scrape = async () => (await fetch(`${app.baseUrl}/metrics`)).text();
+
+    const held = streamUpload({ url: `${app.baseUrl}/api/v1/products/${productId}/images`, token: tenant.key, fileBytes: 64 * 1024, pauseAfter: 1024 });
+    held.reply.catch(() => {});
+    try {
+      await held.paused;
+      // The server admits it once it has checked the product; the client has paused by then or soon after.
+      let inFlight = 0;
+      for (let attempt = 0; attempt < 200 && inFlight === 0; attempt++) {
+        inFlight = sampleValue(await scrape(), "ingest_api_uploads_in_flight");
+        if (inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(inFlight).toBe(1);
+      const refused = await uploadImage(app.baseUrl, tenant.key, productId, await imageBytes("png"));
+      expect(refused.status).toBe(503);
+    } finally {
+      held.resume();
+    }
+    expect((await held.reply).status).toBe(415); // zero-padded PNG signature: the bytes decide, not a full image
+    const text = await scrape();
+    expect(sampleValue(text, "ingest_api_uploads_refused_total", { reason: "admission" })).toBe(1);
+    expect(sampleValue(text, "ingest_api_uploads_in_flight")).toBe(0);
+    expect(sampleValue(text, "ingest_api_http_requests_total", { route: UPLOAD_ROUTE, status: "503" })).toBe(1);
   });
 
   it("asks for the bearer token when METRICS_TOKEN is set", async () => {
