@@ -25,3 +25,4 @@ export * from "./storage/create-storage.ts";
 export * from "./storage/fs.storage.ts";
 export * from "./storage/s3.storage.ts";
 export * from "./storage/storage.ts";
+export * from "./tracing/start-tracing.ts";

@@ -32,6 +32,8 @@ async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps
   const services = createServices(deps);
   const metrics = createApiMetrics({ uploadsInFlight: () => services.admission.inFlight() });
 
+  // First, so it sees every route defined after it.
+  if (deps.tracingPlugin) await instance.register(deps.tracingPlugin);
   await instance.register(requestIdPlugin);
   await instance.register(errorHandlerPlugin);
   await instance.register(metricsPlugin, { metrics, tokenSha256: operators.metricsTokenSha256 });

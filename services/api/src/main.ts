@@ -9,10 +9,12 @@ import {
   ensureIndexes,
   loadConfig,
   redactUrl,
+  startTracing,
 } from "@ingest/shared";
 import { pino } from "pino";
 import { createApp, serverOptions } from "./app.ts";
 import { loadJwks } from "./auth/oauth.authenticator.ts";
+import { createTracingPlugin } from "./infrastructure/tracing.ts";
 import { closeOnSignals } from "./shutdown.ts";
 
 /** Composition, in dependency order: config → logger → mongo → redis → storage → queue → app. */
@@ -28,6 +30,8 @@ async function main(): Promise<void> {
   const logger = pino(createLoggerOptions("api", config.logLevel));
   logger.info({ mongo: redactUrl(config.mongo.url), redis: redactUrl(config.redis.url), storage: config.storage.driver }, "starting");
 
+  // Off by default: then nothing of OpenTelemetry is even imported.
+  const tracing = await startTracing(config.operators.tracing, "image-ingest-api");
   const mongo = await connectMongo(config.mongo.url, config.mongo.dbName);
   const repositories = createRepositories(mongo.db);
   await ensureIndexes(repositories);
@@ -35,13 +39,14 @@ async function main(): Promise<void> {
   const redis = createRedis(config.redis.url, "request");
   redis.on("error", (error: Error) => logger.warn({ err: error.message }, "redis unavailable"));
   const storage = createStorage(config.storage);
-  const queue = createJobQueue(redis, config.queue.prefix, config.operators.jobRetention);
+  const queue = createJobQueue(redis, config.queue.prefix, config.operators.jobRetention, tracing?.queueTelemetry);
   // The limiter's own client: a stalled Redis may delay a request by this timeout, not by seconds.
   const rateLimitRedis = createRedis(config.redis.url, "request", { commandTimeoutMs: config.operators.rateLimit.redisTimeoutMs });
   rateLimitRedis.on("error", () => {}); // the limiter fails open; readiness reports Redis outages
   const jwks = await loadJwks(config.api.oauth);
 
-  const app = await createApp({ config, mongo, repositories, redis, rateLimitRedis, storage, queue, jwks }, { ...serverOptions(), logger: undefined, loggerInstance: logger });
+  const app = await createApp({ config, mongo, repositories, redis, rateLimitRedis, storage, queue, jwks, ...(tracing ? { tracingPlugin: await createTracingPlugin(tracing) } : {}) }, { ...serverOptions(), logger: undefined, loggerInstance: logger });
+  if (tracing) app.addHook("onClose", () => tracing.shutdown());
   closeOnSignals(app, config.shutdownTimeoutMs);
   const address = await app.listen({ host: config.api.host, port: config.api.port });
   app.log.info({ address, docs: `${address}/docs` }, "api listening");

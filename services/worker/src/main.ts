@@ -12,6 +12,7 @@ import {
   pingMongo,
   pingRedis,
   startJobWorker,
+  startTracing,
 } from "@ingest/shared";
 import { pino } from "pino";
 import { startHealthServer } from "./health/health.server.ts";
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   const log = pino(createLoggerOptions("worker", config.logLevel));
   configureSharp({ concurrency: config.worker.sharpConcurrency });
 
+  // Off by default: then nothing of OpenTelemetry is even imported.
+  const tracing = await startTracing(config.operators.tracing, "image-ingest-worker");
   const mongo = await connectMongo(config.mongo.url, config.mongo.dbName);
   const repositories = createRepositories(mongo.db);
   await ensureIndexes(repositories);
@@ -41,7 +44,7 @@ async function main(): Promise<void> {
   const requestRedis = createRedis(config.redis.url, "request");
   for (const redis of [blockingRedis, requestRedis]) redis.on("error", () => {}); // readiness reports outages
   const storage = createStorage(config.storage);
-  const queue = createJobQueue(requestRedis, config.queue.prefix, config.operators.jobRetention);
+  const queue = createJobQueue(requestRedis, config.queue.prefix, config.operators.jobRetention, tracing?.queueTelemetry);
   const inspector = createQueueInspector(requestRedis, config.queue.prefix);
   const metrics = createWorkerMetrics({ queueStats: () => inspector.stats() });
 
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
     concurrency: config.worker.concurrency,
     lockDurationMs: config.worker.lockDurationMs,
     stalledIntervalMs: config.worker.stalledIntervalMs,
+    ...(tracing ? { telemetry: tracing.queueTelemetry } : {}),
     onFailed: (job, jobId, error, willRetry) => log.warn({ job, jobId, willRetry, err: error }, "job failed"),
   });
 
@@ -115,6 +119,7 @@ async function main(): Promise<void> {
       await Promise.allSettled([blockingRedis.quit(), requestRedis.quit()]);
       await mongo.close();
       storage.close();
+      await tracing?.shutdown();
       log.info("stopped");
     } catch (error) {
       log.error({ err: error }, "shutdown failed");

@@ -93,6 +93,8 @@ export interface Config {
       readonly completedAgeSeconds: number;
       readonly failedAgeSeconds: number;
     };
+    /** OpenTelemetry traces over OTLP/HTTP; off by default (then no OTel code is loaded). */
+    readonly tracing: { readonly enabled: boolean; readonly otlpEndpoint: string };
   };
 }
 
@@ -177,6 +179,10 @@ export function parseConfig(env: EnvMap): Config {
         completedCount: read.integer("JOBS_KEEP_COMPLETED", 1_000, { min: 0, max: 1_000_000 }),
         completedAgeSeconds: read.integer("JOBS_KEEP_COMPLETED_SECONDS", 86_400, { min: 0, max: 90 * 86_400 }),
         failedAgeSeconds: read.integer("JOBS_KEEP_FAILED_SECONDS", 7 * 86_400, { min: 0, max: 365 * 86_400 }),
+      },
+      tracing: {
+        enabled: read.boolean("TRACING_ENABLED", false),
+        otlpEndpoint: read.url("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318", ["http:", "https:"]),
       },
     },
   };

@@ -1,5 +1,6 @@
 import { type Job, type JobsOptions, Queue, UnrecoverableError, WaitingError, Worker } from "bullmq";
 import type { Redis } from "../redis/redis-client.ts";
+import type { QueueTelemetry } from "../tracing/start-tracing.ts";
 import { JOB_PARSERS, type JobHandlers, type JobName, type JobPayloads, jobIdFor, PermanentJobError, QUEUE_NAME } from "./jobs.ts";
 
 /** The only module that imports BullMQ. */
@@ -48,8 +49,8 @@ export interface JobQueue {
   close(): Promise<void>;
 }
 
-export function createJobQueue(connection: Redis, prefix: string, retention: JobRetention = DEFAULT_JOB_RETENTION): JobQueue {
-  const queue = new Queue(QUEUE_NAME, { connection, prefix, defaultJobOptions: defaultJobOptions(retention) });
+export function createJobQueue(connection: Redis, prefix: string, retention: JobRetention = DEFAULT_JOB_RETENTION, telemetry?: QueueTelemetry): JobQueue {
+  const queue = new Queue(QUEUE_NAME, { connection, prefix, defaultJobOptions: defaultJobOptions(retention), ...(telemetry ? { telemetry } : {}) });
   // Errors also surface on the calls that hit them; this keeps an idle outage from being "unhandled".
   queue.on("error", () => {});
 
@@ -111,6 +112,8 @@ export interface JobWorkerOptions {
   /** BullMQ `stalledInterval`: how often jobs whose lock lapsed are taken back. Default 30 s. */
   readonly stalledIntervalMs?: number;
   readonly onFailed?: (name: string, jobId: string | undefined, error: Error, willRetry: boolean) => void;
+  /** bullmq-otel, when tracing is on: each job's span continues the trace that enqueued it. */
+  readonly telemetry?: QueueTelemetry;
 }
 
 export interface JobWorker {
@@ -160,6 +163,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
       autorun: true,
       ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
       ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+      ...(options.telemetry ? { telemetry: options.telemetry } : {}),
     },
   );
   worker.on("error", () => {});
