@@ -84,8 +84,8 @@ describe("tracing (TRACING_ENABLED=true)", () => {
     // Each process exports in batches of its own: wait (bounded) until both have sent theirs.
     const namesFrom = (service: string) => collector.spans.filter((span) => span.traceId === traceId && span.service === service).map((span) => span.name);
     for (let attempt = 0; attempt < 150; attempt++) {
-      const api = namesFrom("image-ingest-api");
-      if (namesFrom("image-ingest-worker").includes("process images") && api.includes("request") && api.includes("add images.process-image")) break;
+      const fromApi = namesFrom("image-ingest-api");
+      if (namesFrom("image-ingest-worker").includes("process images") && fromApi.includes("request") && fromApi.includes("add images.process-image")) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const status = await call(api.baseUrl, "GET", `/api/v1/products/${seed.productId}/images`, { token: seed.apiKey });
