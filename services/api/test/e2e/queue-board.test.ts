@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +29,7 @@ const blocking = [] as ReturnType<typeof createRedis>[];
 let flakyMayPass = false;
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run infra/local/install-services.sh (it installs Debian's chromium)`);
   t = await startTestApp("queue board", { ADMIN_TOKEN });
   const connection = createRedis(t.config.redis.url, "blocking");
   connection.on("error", () => {});
