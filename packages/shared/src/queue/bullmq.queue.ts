@@ -3,7 +3,7 @@ import type { Redis } from "../redis/redis-client.ts";
 import type { QueueTelemetry } from "../tracing/start-tracing.ts";
 import { JOB_PARSERS, type JobHandlers, type JobName, type JobPayloads, jobIdFor, PermanentJobError, QUEUE_NAME } from "./jobs.ts";
 
-/** The only module that imports BullMQ. */
+/** The job queue and worker: with bullmq.inspector.ts (the operators' read), the only modules that import BullMQ. */
 
 /**
  * How long finished jobs stay in Redis (config JOBS_KEEP_*): bounded, so Redis does not grow
