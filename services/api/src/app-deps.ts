@@ -1,4 +1,5 @@
 import type { Config, JobQueue, Redis, Storage, Store } from "@ingest/shared";
+import type { FastifyPluginCallback } from "fastify";
 import type { JWTVerifyGetKey } from "jose";
 
 /** The open connections an app is built from. The app owns them from then on and closes them. */
@@ -9,6 +10,10 @@ export interface AppDeps {
   readonly redis: Redis;
   readonly storage: Storage;
   readonly queue: JobQueue;
+  /** The rate limiter's own Redis client (short command timeout); used when limits are enabled. */
+  readonly rateLimitRedis: Redis;
   /** OAuth verification keys; null when no JWKS is configured (then only API keys work). */
   readonly jwks: JWTVerifyGetKey | null;
+  /** @fastify/otel's plugin when tracing is on (see infrastructure/tracing.ts); absent: no tracing. */
+  readonly tracingPlugin?: FastifyPluginCallback;
 }

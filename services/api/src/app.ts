@@ -1,15 +1,20 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import fp from "fastify-plugin";
+import { createQueueInspector } from "@ingest/shared";
+import { createAdminAccess } from "./admin/admin-access.ts";
+import queueBoardPlugin from "./admin/queue-board.plugin.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { createAuthenticator } from "./auth/authenticator.ts";
 import { handleClientError, handleFrameworkError } from "./http/client-errors.ts";
 import { strictBodyValidators } from "./http/validator-compilers.ts";
+import { createApiMetrics } from "./infrastructure/metrics.ts";
 import authPlugin from "./plugins/auth.plugin.ts";
 import closingPlugin from "./plugins/closing.plugin.ts";
 import earlyReplyPlugin from "./plugins/early-reply.plugin.ts";
 import errorHandlerPlugin from "./plugins/error-handler.plugin.ts";
 import expectContinuePlugin from "./plugins/expect-continue.plugin.ts";
 import jsonCharsetPlugin from "./plugins/json-charset.plugin.ts";
+import metricsPlugin from "./plugins/metrics.plugin.ts";
 import queuePlugin from "./plugins/queue.plugin.ts";
 import redisPlugin from "./plugins/redis.plugin.ts";
 import requestIdPlugin, { generateRequestId } from "./plugins/request-id.plugin.ts";
@@ -26,15 +31,22 @@ import { createServices } from "./services/create-services.ts";
  * them: closing the app closes them (queue, then storage, Redis, the store).
  */
 async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps }): Promise<void> {
+  const { operators } = deps.config;
+  const services = createServices(deps);
+  const metrics = createApiMetrics({ uploadsInFlight: () => services.admission.inFlight() });
+
+  // First, so it sees every route defined after it.
+  if (deps.tracingPlugin) await instance.register(deps.tracingPlugin);
   await instance.register(requestIdPlugin);
   await instance.register(errorHandlerPlugin);
+  await instance.register(metricsPlugin, { metrics, tokenSha256: operators.metricsTokenSha256 });
   await instance.register(earlyReplyPlugin);
   await instance.register(closingPlugin);
   await instance.register(expectContinuePlugin);
   await instance.register(jsonCharsetPlugin);
 
   await instance.register(storePlugin, { store: deps.store });
-  await instance.register(redisPlugin, { connection: deps.redis });
+  await instance.register(redisPlugin, { connection: deps.redis, rateLimit: deps.rateLimitRedis });
   await instance.register(storagePlugin, { storage: deps.storage });
   await instance.register(queuePlugin, { queue: deps.queue });
 
@@ -42,10 +54,21 @@ async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps
   const authenticate = createAuthenticator({ config: deps.config.api, credentials: deps.store.repositories.credentials, jwks: deps.jwks });
   await instance.register(authPlugin, { authenticate });
 
-  const services = createServices(deps);
   await instance.register(healthRoutes, { services });
   if (deps.config.api.serveFiles) await instance.register(fileRoutes, { storage: deps.storage, images: deps.store.repositories.images });
-  await instance.register(apiRoutes, { prefix: "/api/v1", services });
+  const rateLimit = operators.rateLimit.enabled
+    ? { settings: operators.rateLimit, redis: deps.rateLimitRedis, keyPrefix: deps.config.queue.prefix, metrics }
+    : null;
+  await instance.register(apiRoutes, { prefix: "/api/v1", services, rateLimit });
+
+  // The queue dashboard exists only when an operators' credential is configured.
+  if (operators.admin.tokenSha256 !== undefined || operators.admin.oauthScope) {
+    await instance.register(queueBoardPlugin, {
+      inspector: createQueueInspector(deps.redis, deps.config.queue.prefix),
+      readOnly: operators.admin.readOnly,
+      checkAccess: createAdminAccess({ tokenSha256: operators.admin.tokenSha256, authenticate: operators.admin.oauthScope ? authenticate : null }),
+    });
+  }
 }
 
 export const appPlugin = fp(app, { name: "app", fastify: "5.x" });

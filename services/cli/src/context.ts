@@ -104,7 +104,7 @@ export function createCommandContext(config: Config, io: ContextIo): ClosableCon
     },
     queue() {
       queue ??= Promise.all([import("@ingest/shared/queue"), context.redis()]).then(([{ createJobQueue }, connection]) =>
-        createJobQueue(connection, config.queue.prefix),
+        createJobQueue(connection, config.queue.prefix, config.operators.jobRetention),
       );
       return queue;
     },

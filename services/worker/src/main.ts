@@ -2,15 +2,18 @@ import {
   checkDependencies,
   createJobQueue,
   createLoggerOptions,
+  createQueueInspector,
   createRedis,
   createStorage,
   loadConfig,
   pingRedis,
   startJobWorker,
+  startTracing,
 } from "@ingest/shared";
 import { openStore } from "@ingest/store";
 import { pino } from "pino";
 import { startHealthServer } from "./health/health.server.ts";
+import { createWorkerMetrics } from "./infrastructure/metrics.ts";
 import { configureSharp, createImageCodec } from "./images/image.codec.ts";
 import { createJobHandlers } from "./jobs/job-handlers.ts";
 import { createRedisAuditCursor } from "./reconcile/audit-cursor.ts";
@@ -27,6 +30,8 @@ async function main(): Promise<void> {
   const log = pino(createLoggerOptions("worker", config.logLevel));
   configureSharp({ concurrency: config.worker.sharpConcurrency });
 
+  // Off by default: then nothing of OpenTelemetry is even imported.
+  const tracing = await startTracing(config.operators.tracing, "image-ingest-worker");
   const store = await openStore(config.store);
   const { repositories } = store;
 
@@ -35,7 +40,9 @@ async function main(): Promise<void> {
   const requestRedis = createRedis(config.redis.url, "request");
   for (const redis of [blockingRedis, requestRedis]) redis.on("error", () => {}); // readiness reports outages
   const storage = createStorage(config.storage);
-  const queue = createJobQueue(requestRedis, config.queue.prefix);
+  const queue = createJobQueue(requestRedis, config.queue.prefix, config.operators.jobRetention, tracing?.queueTelemetry);
+  const inspector = createQueueInspector(requestRedis, config.queue.prefix);
+  const metrics = createWorkerMetrics({ queueStats: () => inspector.stats() });
 
   const handlers = createJobHandlers({
     ...repositories,
@@ -45,7 +52,7 @@ async function main(): Promise<void> {
     auditCursor: createRedisAuditCursor(requestRedis, config.queue.prefix),
     settings: workerSettingsFrom(config),
     log,
-  });
+  }, metrics.observeJob);
   const worker = startJobWorker({
     connection: blockingRedis,
     prefix: config.queue.prefix,
@@ -53,6 +60,7 @@ async function main(): Promise<void> {
     concurrency: config.worker.concurrency,
     lockDurationMs: config.worker.lockDurationMs,
     stalledIntervalMs: config.worker.stalledIntervalMs,
+    ...(tracing ? { telemetry: tracing.queueTelemetry } : {}),
     onFailed: (job, jobId, error, willRetry) => log.warn({ job, jobId, willRetry, err: error }, "job failed"),
   });
 
@@ -72,6 +80,7 @@ async function main(): Promise<void> {
     port: config.worker.healthPort,
     isStopping: () => stopping,
     onNotReady: (report) => log.warn({ dependencies: report.dependencies }, "not ready"),
+    metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics(), tokenSha256: config.operators.metricsTokenSha256 },
     readiness: () =>
       checkDependencies({
         database: () => store.ping(),
@@ -102,10 +111,12 @@ async function main(): Promise<void> {
       await worker.close(config.shutdownTimeoutMs);
       scheduling.cancel();
       await queue.close();
+      await inspector.close();
       await health.close();
       await Promise.allSettled([blockingRedis.quit(), requestRedis.quit()]);
       await store.close();
       storage.close();
+      await tracing?.shutdown();
       log.info("stopped");
     } catch (error) {
       log.error({ err: error }, "shutdown failed");

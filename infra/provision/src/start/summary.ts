@@ -31,6 +31,8 @@ export function formatSummary(summary: Summary): string {
     `  Docs       ${apiUrl}/docs`,
     `  Readiness  ${apiUrl}/readyz`,
     `  Worker     ${summary.workerUrl}/readyz`,
+    `  Metrics    ${apiUrl}/metrics and ${summary.workerUrl}/metrics`,
+    `  Queues     ${apiUrl}/admin/queues (with ADMIN_TOKEN set; see the README's operators' section)`,
     "  Servers",
     ...summary.servers.map((line) => `    ${line}`),
     summary.logFiles ? `  Logs       ${summary.logFiles.join(", ")} (pnpm start --verbose shows them here)` : "  Logs       on this terminal (--verbose)",

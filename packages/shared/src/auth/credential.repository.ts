@@ -1,3 +1,4 @@
+import type { RateLimit } from "../limits/rate-limit.ts";
 import type { Scope } from "./scopes.ts";
 
 /** The port of companies, API keys and token revocations (adapters live in @ingest/store). */
@@ -19,6 +20,8 @@ export interface ApiKeyRecord {
   readonly revokedAt: Date | null;
   /** When a rotated key stops working (its grace period ends); null for a key with no end. */
   readonly expiresAt: Date | null;
+  /** This key's own rate limit, replacing the configured ones; null: the defaults. */
+  readonly rateLimit: RateLimit | null;
 }
 
 export interface RevokedTokenRecord {
@@ -33,7 +36,7 @@ export interface CredentialRepository {
   companyExists(id: string): Promise<boolean>;
   /** Every company, oldest first (an operator's list: companies are few). */
   listCompanies(): Promise<CompanyRecord[]>;
-  insertApiKey(record: Omit<ApiKeyRecord, "createdAt" | "revokedAt" | "expiresAt">): Promise<void>;
+  insertApiKey(record: Omit<ApiKeyRecord, "createdAt" | "revokedAt" | "expiresAt" | "rateLimit"> & { readonly rateLimit?: RateLimit | null }): Promise<void>;
   findApiKey(lookupId: string): Promise<ApiKeyRecord | null>;
   listApiKeys(companyId?: string): Promise<ApiKeyRecord[]>;
   revokeApiKey(lookupId: string): Promise<boolean>;

@@ -2,3 +2,5 @@
 export * from "./api-key.ts";
 export * from "./credential.repository.ts";
 export * from "./scopes.ts";
+// A key may carry its own rate limit.
+export * from "../limits/rate-limit.ts";

@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { STORE_KINDS, type StoreSettings } from "../store/store.ts";
+import { parseRateLimit, type RateLimit } from "../limits/rate-limit.ts";
 import { ConfigReader, type EnvMap } from "./config-reader.ts";
 
 export const STORAGE_DRIVERS = ["fs", "s3"] as const;
@@ -69,6 +71,35 @@ export interface Config {
     /** How often workers look for jobs whose lock lapsed (BullMQ `stalledInterval`). Default 30 s. */
     readonly stalledIntervalMs: number;
   };
+  // --- operators' view (issue 9): metrics, rate limits, queue dashboard, job retention ---
+  readonly operators: {
+    /** sha256 (hex) of the bearer token /metrics asks for; undefined: /metrics is open. */
+    readonly metricsTokenSha256: string | undefined;
+    readonly rateLimit: {
+      readonly enabled: boolean;
+      /** Per credential, for POST .../images. Default 120/min. */
+      readonly uploads: RateLimit;
+      /** Per credential, for every other /api/v1 request. Default 1200/min. */
+      readonly requests: RateLimit;
+      /** The limiter's Redis command timeout; past it the request goes through (fail open). Default 100 ms. */
+      readonly redisTimeoutMs: number;
+    };
+    readonly admin: {
+      /** sha256 (hex) of the admin secret; undefined (and no OAuth): the dashboard is off. */
+      readonly tokenSha256: string | undefined;
+      /** Whether an OAuth token with scope `admin` opens the dashboard (needs a JWKS). */
+      readonly oauthScope: boolean;
+      readonly readOnly: boolean;
+    };
+    /** BullMQ job retention: completed jobs by count and age, failed ones by age. */
+    readonly jobRetention: {
+      readonly completedCount: number;
+      readonly completedAgeSeconds: number;
+      readonly failedAgeSeconds: number;
+    };
+    /** OpenTelemetry traces over OTLP/HTTP; off by default (then no OTel code is loaded). */
+    readonly tracing: { readonly enabled: boolean; readonly otlpEndpoint: string };
+  };
 }
 
 const KEY_PREFIX_PATTERN = /^[a-zA-Z0-9._-]*(\/[a-zA-Z0-9._-]+)*\/?$/;
@@ -132,9 +163,35 @@ export function parseConfig(env: EnvMap): Config {
       lockDurationMs: read.integer("WORKER_LOCK_DURATION_MS", 30_000, { min: 1_000, max: 3_600_000 }),
       stalledIntervalMs: read.integer("WORKER_STALLED_INTERVAL_MS", 30_000, { min: 1_000, max: 3_600_000 }),
     },
+    // --- operators' view (issue 9) ---
+    operators: {
+      metricsTokenSha256: secretSha256(read, "METRICS_TOKEN"),
+      rateLimit: {
+        enabled: read.boolean("RATE_LIMIT_ENABLED", true),
+        uploads: rateLimit(read, "RATE_LIMIT_UPLOADS", "120/min"),
+        requests: rateLimit(read, "RATE_LIMIT_REQUESTS", "1200/min"),
+        redisTimeoutMs: read.integer("RATE_LIMIT_REDIS_TIMEOUT_MS", 100, { min: 10, max: 5_000 }),
+      },
+      admin: {
+        tokenSha256: secretSha256(read, "ADMIN_TOKEN") ?? sha256Hex(read, "ADMIN_TOKEN_SHA256"),
+        oauthScope: read.boolean("ADMIN_OAUTH_SCOPE", false),
+        readOnly: read.boolean("ADMIN_READ_ONLY", false),
+      },
+      jobRetention: {
+        completedCount: read.integer("JOBS_KEEP_COMPLETED", 1_000, { min: 0, max: 1_000_000 }),
+        completedAgeSeconds: read.integer("JOBS_KEEP_COMPLETED_SECONDS", 86_400, { min: 0, max: 90 * 86_400 }),
+        failedAgeSeconds: read.integer("JOBS_KEEP_FAILED_SECONDS", 7 * 86_400, { min: 0, max: 365 * 86_400 }),
+      },
+      tracing: {
+        enabled: read.boolean("TRACING_ENABLED", false),
+        otlpEndpoint: read.url("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318", ["http:", "https:"]),
+      },
+    },
   };
 
   const { oauth } = config.api;
+  if (read.optionalString("ADMIN_TOKEN") && read.optionalString("ADMIN_TOKEN_SHA256")) read.problem("set only one of ADMIN_TOKEN and ADMIN_TOKEN_SHA256");
+  if (config.operators.admin.oauthScope && !oauth.jwksUrl && !oauth.jwksFile) read.problem("ADMIN_OAUTH_SCOPE needs OAUTH_JWKS_URL or OAUTH_JWKS_FILE");
   if (oauth.jwksUrl && oauth.jwksFile) read.problem("set only one of OAUTH_JWKS_URL and OAUTH_JWKS_FILE");
   if ((oauth.jwksUrl || oauth.jwksFile) && (!oauth.issuer || !oauth.audience)) {
     read.problem("OAUTH_ISSUER and OAUTH_AUDIENCE are required when a JWKS is configured");
@@ -153,6 +210,30 @@ function readStore(read: ConfigReader, env: EnvMap): StoreSettings {
     url: read.url("MONGO_URL", "mongodb://127.0.0.1:27017", ["mongodb:", "mongodb+srv:"]),
     dbName: read.string("MONGO_DB", "image_ingest"),
   };
+}
+
+function rateLimit(read: ConfigReader, name: string, fallback: string): RateLimit {
+  const text = read.string(name, fallback);
+  try {
+    return parseRateLimit(text);
+  } catch (error) {
+    read.problem(`${name}: ${(error as Error).message}`);
+    return parseRateLimit(fallback);
+  }
+}
+
+/** A secret given in plain text is kept only as its sha256, so the config object never holds it. */
+function secretSha256(read: ConfigReader, name: string): string | undefined {
+  const secret = read.optionalString(name);
+  if (secret === undefined) return undefined;
+  if (secret.length < 16) read.problem(`${name} must be at least 16 characters`);
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+function sha256Hex(read: ConfigReader, name: string): string | undefined {
+  const value = read.optionalString(name)?.toLowerCase();
+  if (value !== undefined && !/^[0-9a-f]{64}$/.test(value)) read.problem(`${name} must be 64 hex characters (a sha256), got ${value.length} characters`);
+  return value;
 }
 
 function deepFreeze<T>(value: T): T {

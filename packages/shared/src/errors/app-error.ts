@@ -16,6 +16,7 @@ export type AppErrorCode =
   | "precondition_failed"
   | "conflict"
   | "busy"
+  | "rate_limited"
   | "dependency_unavailable";
 
 export class AppError extends Error {

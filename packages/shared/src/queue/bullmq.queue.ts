@@ -1,17 +1,32 @@
 import { type Job, type JobsOptions, Queue, UnrecoverableError, WaitingError, Worker } from "bullmq";
 import type { Redis } from "../redis/redis-client.ts";
+import type { QueueTelemetry } from "../tracing/start-tracing.ts";
 import { JOB_PARSERS, type JobHandlers, type JobName, type JobPayloads, jobIdFor, PermanentJobError, QUEUE_NAMES, QUEUE_OF_JOB, type QueueName } from "./jobs.ts";
 
-/** The only module that imports BullMQ. */
+/** The job queue and worker: with bullmq.inspector.ts (the operators' read), the only modules that import BullMQ. */
+
+/**
+ * How long finished jobs stay in Redis (config JOBS_KEEP_*): bounded, so Redis does not grow
+ * for ever, and long enough to inspect and replay. Default: the last 1,000 completed jobs for
+ * a day; failed jobs for a week.
+ */
+export interface JobRetention {
+  readonly completedCount: number;
+  readonly completedAgeSeconds: number;
+  readonly failedAgeSeconds: number;
+}
+
+export const DEFAULT_JOB_RETENTION: JobRetention = { completedCount: 1_000, completedAgeSeconds: 86_400, failedAgeSeconds: 7 * 86_400 };
 
 /** Retries for transient failures: exponential backoff with jitter, spread over ~15 minutes. */
-const DEFAULT_JOB_OPTIONS: JobsOptions = {
-  attempts: 10,
-  backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
-  removeOnComplete: { age: 24 * 3600, count: 10_000 },
-  // Failed jobs stay inspectable (and replayable) for a week.
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
+function defaultJobOptions(retention: JobRetention): JobsOptions {
+  return {
+    attempts: 10,
+    backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
+    removeOnComplete: { age: retention.completedAgeSeconds, count: retention.completedCount },
+    removeOnFail: { age: retention.failedAgeSeconds },
+  };
+}
 
 export interface JobCounts {
   readonly waiting: number;
@@ -38,10 +53,10 @@ export interface JobQueue {
   close(): Promise<void>;
 }
 
-export function createJobQueue(connection: Redis, prefix: string): JobQueue {
+export function createJobQueue(connection: Redis, prefix: string, retention: JobRetention = DEFAULT_JOB_RETENTION, telemetry?: QueueTelemetry): JobQueue {
   const queues = new Map<QueueName, Queue>();
   for (const name of QUEUE_NAMES) {
-    const queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    const queue = new Queue(name, { connection, prefix, defaultJobOptions: defaultJobOptions(retention), ...(telemetry ? { telemetry } : {}) });
     // Errors also surface on the calls that hit them; this keeps an idle outage from being "unhandled".
     queue.on("error", () => {});
     queues.set(name, queue);
@@ -116,6 +131,8 @@ export interface JobWorkerOptions {
   /** Which queues this process works on. Default: all of them. */
   readonly queues?: readonly QueueName[];
   readonly onFailed?: (name: string, jobId: string | undefined, error: Error, willRetry: boolean) => void;
+  /** bullmq-otel, when tracing is on: each job's span continues the trace that enqueued it. */
+  readonly telemetry?: QueueTelemetry;
 }
 
 export interface JobWorker {
@@ -175,6 +192,7 @@ function startQueueWorker(queueName: QueueName, options: JobWorkerOptions): Work
       autorun: true,
       ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
       ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+      ...(options.telemetry ? { telemetry: options.telemetry } : {}),
     },
   );
   worker.on("error", () => {});

@@ -1,10 +1,10 @@
 import { Queue } from "bullmq";
 import type { Redis } from "../redis/redis-client.ts";
-import { QUEUE_NAMES } from "./jobs.ts";
+import { QUEUE_NAMES, type QueueName } from "./jobs.ts";
 
 /**
- * The operator's view of the queues (`pnpm cli queues`): counts, the oldest waiting job, failed
- * jobs with their reasons, and retrying or dropping them. Read and repair only; enqueueing stays
+ * The operator's view of the queues (`pnpm cli queues`, the dashboard, the metrics): counts, the
+ * oldest waiting job, failed jobs with their reasons, and retrying or dropping them. Read and repair only; enqueueing stays
  * in bullmq.queue.ts. BullMQ is imported here too, as the queue module's second adapter file.
  */
 
@@ -13,6 +13,20 @@ export const INSPECTED_QUEUES: readonly string[] = QUEUE_NAMES;
 
 export const JOB_STATES = ["waiting", "active", "delayed", "prioritized", "failed", "completed"] as const;
 export type JobState = (typeof JOB_STATES)[number];
+
+/** BullMQ's own Queue, as the dashboard adapter (bull-board) wants it. */
+export type InspectedQueue = Queue;
+
+/** What the worker's metrics read at scrape time. */
+export const QUEUE_STATES = ["waiting", "active", "delayed", "prioritized", "waiting-children", "completed", "failed"] as const;
+export type QueueState = (typeof QUEUE_STATES)[number];
+
+export interface QueueStats {
+  readonly queue: QueueName;
+  readonly counts: Readonly<Record<QueueState, number>>;
+  /** When the job that has waited longest was added (ms since epoch); null when none waits. */
+  readonly oldestWaitingAt: number | null;
+}
 
 export interface QueueJobSummary {
   readonly queue: string;
@@ -35,6 +49,10 @@ export interface QueueOverview {
 }
 
 export interface QueueInspector {
+  /** BullMQ's Queue objects of every queue, for the dashboard. */
+  readonly queues: readonly InspectedQueue[];
+  /** Counts by state and the oldest waiting job's age, per queue (metrics). */
+  stats(): Promise<QueueStats[]>;
   overview(): Promise<QueueOverview[]>;
   /** Failed jobs, most recent first, at most `limit` per queue. */
   failed(limit: number): Promise<QueueJobSummary[]>;
@@ -107,6 +125,23 @@ export function createQueueInspector(connection: Redis, prefix: string, names: r
   }
 
   return {
+    queues,
+
+    async stats() {
+      return Promise.all(
+        queues.map(async (queue) => {
+          const counts = await queue.getJobCounts(...QUEUE_STATES);
+          // getWaiting(0, 0) is the head of the wait list: the next job a worker takes, the oldest.
+          const [oldest] = await queue.getWaiting(0, 0);
+          return {
+            queue: queue.name as QueueName,
+            counts: Object.fromEntries(QUEUE_STATES.map((state) => [state, counts[state] ?? 0])) as Record<QueueState, number>,
+            oldestWaitingAt: oldest ? oldest.timestamp : null,
+          };
+        }),
+      );
+    },
+
     async overview() {
       return Promise.all(
         queues.map(async (queue) => {

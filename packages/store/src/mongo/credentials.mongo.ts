@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, CompanyRecord, CredentialRepository, RevokedTokenRecord, Scope, Transferable } from "@ingest/shared";
+import type { ApiKeyRecord, CompanyRecord, CredentialRepository, RateLimit, RevokedTokenRecord, Scope, Transferable } from "@ingest/shared";
 import type { Collection, Db } from "mongodb";
 import { insertNew } from "./insert-new.ts";
 
@@ -12,6 +12,8 @@ interface ApiKeyDoc {
   revokedAt: Date | null;
   /** Absent on keys written before rotation existed: read as null. */
   expiresAt?: Date | null;
+  /** Absent on keys made before per-key limits: read as null (the configured defaults). */
+  rateLimit?: RateLimit | null;
 }
 
 interface RevokedTokenDoc {
@@ -42,7 +44,12 @@ export function createMongoCredentialRepository(db: Db): CredentialRepository & 
   const keys: Collection<ApiKeyDoc> = db.collection("api_keys");
   const revoked: Collection<RevokedTokenDoc> = db.collection("revoked_tokens");
   const companies: Collection<CompanyDoc> = db.collection("companies");
-  const toKey = ({ _id, expiresAt, ...rest }: ApiKeyDoc): ApiKeyRecord => ({ lookupId: _id, ...rest, expiresAt: expiresAt ?? null });
+  const toKey = ({ _id, expiresAt, rateLimit, ...rest }: ApiKeyDoc): ApiKeyRecord => ({
+    lookupId: _id,
+    ...rest,
+    expiresAt: expiresAt ?? null,
+    rateLimit: rateLimit ? { max: rateLimit.max, windowMs: rateLimit.windowMs } : null,
+  });
 
   /** Pages a collection by _id (always indexed). */
   const pageOf =
@@ -67,7 +74,15 @@ export function createMongoCredentialRepository(db: Db): CredentialRepository & 
       return docs.map(({ _id, name, createdAt }) => ({ id: _id, name, createdAt }));
     },
     async insertApiKey(record) {
-      await keys.insertOne({ _id: record.lookupId, ...record, scopes: [...record.scopes], createdAt: new Date(), revokedAt: null, expiresAt: null });
+      await keys.insertOne({
+        _id: record.lookupId,
+        ...record,
+        scopes: [...record.scopes],
+        createdAt: new Date(),
+        revokedAt: null,
+        expiresAt: null,
+        rateLimit: record.rateLimit ? { max: record.rateLimit.max, windowMs: record.rateLimit.windowMs } : null,
+      });
     },
     async findApiKey(lookupId) {
       const doc = await keys.findOne({ _id: lookupId });
@@ -109,7 +124,7 @@ export function createMongoCredentialRepository(db: Db): CredentialRepository & 
       apiKeys: {
         read: async (afterId, limit) => (await pageOf(keys)(afterId, limit)).map(toKey),
         write: async (items) =>
-          (await insertNew(keys, items.map(({ lookupId, ...rest }) => ({ _id: lookupId, ...rest, scopes: [...rest.scopes] })))).length,
+          (await insertNew(keys, items.map(({ lookupId, ...rest }) => ({ _id: lookupId, ...rest, scopes: [...rest.scopes], rateLimit: rest.rateLimit ? { ...rest.rateLimit } : null })))).length,
       },
       revokedTokens: {
         read: async (afterId, limit) => (await pageOf(revoked)(afterId, limit)).map(({ _id, ...rest }) => ({ jti: _id, ...rest })),

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, CompanyRecord, CredentialRepository, RevokedTokenRecord, Scope, Transferable } from "@ingest/shared";
+import type { ApiKeyRecord, CompanyRecord, CredentialRepository, RateLimit, RevokedTokenRecord, Scope, Transferable } from "@ingest/shared";
 import type { SqliteDatabase } from "./sqlite-database.ts";
 
 interface ApiKeyRow {
@@ -10,6 +10,8 @@ interface ApiKeyRow {
   created_at: number;
   revoked_at: number | null;
   expires_at: number | null;
+  /** JSON {max, windowMs}, or null for the configured defaults. */
+  rate_limit: string | null;
 }
 
 /** Every statement this repository runs, by name (the query-plan test checks each uses a key or an index). */
@@ -20,7 +22,7 @@ export const CREDENTIAL_QUERIES = {
   // companies_by_created: an operator's list of the (few) tenants.
   listCompanies: "SELECT * FROM companies ORDER BY created_at, id",
   insertKey:
-    "INSERT INTO api_keys (lookup_id, company_id, name, hash, scopes, created_at, revoked_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (lookup_id) DO NOTHING",
+    "INSERT INTO api_keys (lookup_id, company_id, name, hash, scopes, created_at, revoked_at, expires_at, rate_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (lookup_id) DO NOTHING",
   findKey: "SELECT * FROM api_keys WHERE lookup_id = ?",
   // api_keys_by_company, or api_keys_by_created for every company's keys.
   keysOfCompany: "SELECT * FROM api_keys WHERE company_id = ? ORDER BY created_at",
@@ -58,6 +60,7 @@ export function createSqliteCredentialRepository(db: SqliteDatabase): Credential
       key.createdAt.getTime(),
       key.revokedAt?.getTime() ?? null,
       key.expiresAt?.getTime() ?? null,
+      key.rateLimit ? JSON.stringify({ max: key.rateLimit.max, windowMs: key.rateLimit.windowMs }) : null,
     );
 
   return {
@@ -71,7 +74,7 @@ export function createSqliteCredentialRepository(db: SqliteDatabase): Credential
       return db.all<{ id: string; name: string; created_at: number }>(q.listCompanies).map((row) => ({ id: row.id, name: row.name, createdAt: new Date(row.created_at) }));
     },
     async insertApiKey(record) {
-      if (insertKey({ ...record, createdAt: new Date(), revokedAt: null, expiresAt: null }) !== 1) throw new Error("an API key with this lookup id exists");
+      if (insertKey({ ...record, createdAt: new Date(), revokedAt: null, expiresAt: null, rateLimit: record.rateLimit ?? null }) !== 1) throw new Error("an API key with this lookup id exists");
     },
     async findApiKey(lookupId) {
       const row = db.get<ApiKeyRow>(q.findKey, lookupId);
@@ -135,5 +138,6 @@ function toKey(row: ApiKeyRow): ApiKeyRecord {
     createdAt: new Date(row.created_at),
     revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at),
     expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
+    rateLimit: row.rate_limit === null ? null : (JSON.parse(row.rate_limit) as RateLimit),
   };
 }

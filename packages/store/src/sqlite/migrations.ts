@@ -25,7 +25,8 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         scopes TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         revoked_at INTEGER,
-        expires_at INTEGER
+        expires_at INTEGER,
+        rate_limit TEXT
       ) STRICT;
       CREATE INDEX api_keys_by_company ON api_keys (company_id, created_at);
       CREATE INDEX api_keys_by_created ON api_keys (created_at);

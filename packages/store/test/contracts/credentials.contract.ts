@@ -19,10 +19,13 @@ export function credentialContract(store: () => Store): void {
       const lookupId = newObjectId();
       await credentials().insertApiKey({ lookupId, companyId, name: "ci", hash: "h".repeat(64), scopes: ["products:read", "products:write"] });
       await credentials().insertApiKey({ lookupId: newObjectId(), companyId: "other", name: "x", hash: "g".repeat(64), scopes: ["products:read"] });
+      const limited = newObjectId();
+      await credentials().insertApiKey({ lookupId: limited, companyId, name: "limited", hash: "l".repeat(64), scopes: ["products:read"], rateLimit: { max: 600, windowMs: 60_000 } });
+      expect((await credentials().findApiKey(limited))?.rateLimit).toEqual({ max: 600, windowMs: 60_000 });
       const found = await credentials().findApiKey(lookupId);
-      expect(found).toMatchObject({ lookupId, companyId, name: "ci", hash: "h".repeat(64), scopes: ["products:read", "products:write"], revokedAt: null });
+      expect(found).toMatchObject({ lookupId, companyId, name: "ci", hash: "h".repeat(64), scopes: ["products:read", "products:write"], revokedAt: null, rateLimit: null });
       expect(found?.createdAt).toBeInstanceOf(Date);
-      expect((await credentials().listApiKeys(companyId)).map((key) => key.lookupId)).toEqual([lookupId]);
+      expect((await credentials().listApiKeys(companyId)).map((key) => key.lookupId)).toEqual([lookupId, limited]);
       expect((await credentials().listApiKeys()).map((key) => key.lookupId)).toContain(lookupId);
       expect(await credentials().revokeApiKey(lookupId)).toBe(true);
       expect(await credentials().revokeApiKey(lookupId)).toBe(false);

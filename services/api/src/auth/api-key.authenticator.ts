@@ -20,6 +20,6 @@ export function createApiKeyAuthenticator(credentials: CredentialRepository, cac
     // A rotated key works until its grace period ends, checked on every request, cached or not.
     const expired = record?.expiresAt != null && record.expiresAt.getTime() <= Date.now();
     if (!record || record.revokedAt !== null || expired || !matches) throw invalidCredentials();
-    return { companyId: record.companyId, scopes: record.scopes, via: "api_key", credentialId: lookupId };
+    return { companyId: record.companyId, scopes: record.scopes, via: "api_key", credentialId: lookupId, rateLimit: record.rateLimit ?? null, admin: false };
   };
 }

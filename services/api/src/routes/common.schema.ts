@@ -6,8 +6,6 @@ export const errorSchema = {
   additionalProperties: false,
 } as const;
 
-export const errorResponses = { "4xx": errorSchema, "5xx": errorSchema } as const;
-
 export const bearerSecurity = [{ bearerAuth: [] }];
 
 export const productIdParams = {

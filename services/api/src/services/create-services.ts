@@ -1,6 +1,6 @@
 import { checkDependencies, pingRedis, type ReadinessReport } from "@ingest/shared";
 import type { AppDeps } from "../app-deps.ts";
-import { createAdmission } from "./admission.ts";
+import { type Admission, createAdmission } from "./admission.ts";
 import { createImageRemoval } from "./image-removal.service.ts";
 import { createImageStatusService, type ImageStatusService } from "./image-status.service.ts";
 import { createProductService, type ProductService } from "./product.service.ts";
@@ -14,10 +14,13 @@ export interface Services {
   readonly uploads: UploadService;
   readonly imageStatus: ImageStatusService;
   readonly readiness: () => Promise<ReadinessReport>;
+  /** The uploads' admission slots, read by the in-flight gauge. */
+  readonly admission: Admission;
 }
 
 export function createServices(deps: AppDeps): Services {
   const { products, images } = deps.store.repositories;
+  const admission = createAdmission(deps.config.api.maxConcurrentUploads);
   const removal = createImageRemoval({ images, queue: deps.queue, enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS });
   return {
     products: createProductService({ products, removal }),
@@ -26,11 +29,12 @@ export function createServices(deps: AppDeps): Services {
       images,
       storage: deps.storage,
       queue: deps.queue,
-      admission: createAdmission(deps.config.api.maxConcurrentUploads),
+      admission,
       publicBaseUrl: deps.config.publicBaseUrl,
       enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS,
     }),
     imageStatus: createImageStatusService({ products, images, publicBaseUrl: deps.config.publicBaseUrl }),
+    admission,
     readiness: () =>
       checkDependencies({
         database: () => deps.store.ping(),

@@ -60,13 +60,16 @@ export async function startTestApp(
   const redis = createRedis(config.redis.url, "request");
   redis.on("error", () => {});
   const storage = createStorage(config.storage);
-  const queue = createJobQueue(redis, config.queue.prefix);
+  const queue = createJobQueue(redis, config.queue.prefix, config.operators.jobRetention);
+  const rateLimitRedis = createRedis(config.redis.url, "request", { commandTimeoutMs: config.operators.rateLimit.redisTimeoutMs });
+  rateLimitRedis.on("error", () => {});
   const jwks = await loadJwks(config.api.oauth);
   const app = await createApp(
     {
       config,
       store: faults.repositories ? { ...store, repositories: faults.repositories(repositories) } : store,
       redis,
+      rateLimitRedis,
       storage: faults.storage ? faults.storage(storage) : storage,
       queue,
       jwks,

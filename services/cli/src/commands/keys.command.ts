@@ -1,5 +1,5 @@
 import { type Command, Option } from "@commander-js/extra-typings";
-import { type ApiKeyRecord, generateApiKey, parseScopes, type Scope } from "@ingest/shared/auth";
+import { type ApiKeyRecord, formatRateLimit, generateApiKey, parseRateLimit, parseScopes, type RateLimit, type Scope } from "@ingest/shared/auth";
 import { type CommandContext, CommandFailure, requireCompanyId, UsageError } from "../command.ts";
 import { durationUpTo } from "../option-parsers.ts";
 import { runFor } from "../run-action.ts";
@@ -9,12 +9,13 @@ const DEFAULT_GRACE_MS = 24 * 3600_000;
 const MAX_GRACE_MS = 30 * 24 * 3600_000;
 
 /** Never the hash: it is not a secret by itself, but nothing here needs it. */
-function keyRow({ lookupId, companyId, name, scopes, createdAt, revokedAt, expiresAt }: ApiKeyRecord) {
+function keyRow({ lookupId, companyId, name, scopes, rateLimit, createdAt, revokedAt, expiresAt }: ApiKeyRecord) {
   return {
     lookupId,
     companyId,
     name,
     scopes,
+    rateLimit: rateLimit ? formatRateLimit(rateLimit) : null,
     createdAt: createdAt.toISOString(),
     revokedAt: revokedAt ? revokedAt.toISOString() : null,
     expiresAt: expiresAt ? expiresAt.toISOString() : null,
@@ -38,10 +39,18 @@ function scopesFrom(text: string): Scope[] {
   return scopes;
 }
 
-async function insertKey(context: CommandContext, companyId: string, name: string, scopes: readonly Scope[]) {
+function rateLimitFrom(text: string): RateLimit {
+  try {
+    return parseRateLimit(text);
+  } catch (error) {
+    throw new UsageError(`--rate-limit: ${(error as Error).message}`);
+  }
+}
+
+async function insertKey(context: CommandContext, companyId: string, name: string, scopes: readonly Scope[], rateLimit: RateLimit | null) {
   const { credentials } = await context.repositories();
   const { key, lookupId, hash } = generateApiKey();
-  await credentials.insertApiKey({ lookupId, companyId, name, hash, scopes });
+  await credentials.insertApiKey({ lookupId, companyId, name, hash, scopes, rateLimit });
   return { key, lookupId };
 }
 
@@ -54,18 +63,21 @@ export function registerKeysCommand(program: Command): void {
     .requiredOption("--company <id>", "the company the key acts for")
     .requiredOption("--scopes <list>", "comma-separated: products:read,products:write")
     .option("--name <name>", "a label for humans", "unnamed")
+    .option("--rate-limit <budget>", "the key's own budget, <max>/<window> (20/s, 600/min, 5000/h), replacing RATE_LIMIT_REQUESTS and RATE_LIMIT_UPLOADS for it")
     .action((options, command) =>
       runFor(command, async (context) => {
         const companyId = requireCompanyId(options.company.trim());
         const scopes = scopesFrom(options.scopes);
+        const rateLimit = options.rateLimit === undefined ? null : rateLimitFrom(options.rateLimit);
         const { credentials } = await context.repositories();
         if (!(await credentials.companyExists(companyId))) {
           throw new CommandFailure(`No company ${JSON.stringify(companyId)}. Create one with: pnpm cli companies create --name <name>`);
         }
         const name = options.name.trim() || "unnamed";
-        const { key, lookupId } = await insertKey(context, companyId, name, scopes);
-        context.result({ lookupId, companyId, name, scopes, apiKey: key }, () => {
-          context.note(`Created key ${lookupId} for company ${companyId} (${scopes.join(", ")}). It is shown only this once:`);
+        const { key, lookupId } = await insertKey(context, companyId, name, scopes, rateLimit);
+        const limit = rateLimit ? formatRateLimit(rateLimit) : null;
+        context.result({ lookupId, companyId, name, scopes, rateLimit: limit, apiKey: key }, () => {
+          context.note(`Created key ${lookupId} for company ${companyId} (${scopes.join(", ")}${limit ? `, limited to ${limit}` : ""}). It is shown only this once:`);
           context.out(key);
         });
       }),
@@ -83,7 +95,8 @@ export function registerKeysCommand(program: Command): void {
         context.result(rows, () => {
           if (rows.length === 0) context.note("No keys.");
           for (const row of rows) {
-            context.out(`${row.lookupId}  ${row.companyId}  ${row.name}  ${row.scopes.join(",")}  created ${row.createdAt}  ${stateOf(row, now)}`);
+            const limit = row.rateLimit ? `  limit ${row.rateLimit}` : "";
+            context.out(`${row.lookupId}  ${row.companyId}  ${row.name}  ${row.scopes.join(",")}${limit}  created ${row.createdAt}  ${stateOf(row, now)}`);
           }
         });
       }),
@@ -120,7 +133,7 @@ export function registerKeysCommand(program: Command): void {
         const now = Date.now();
         if (!old || old.revokedAt || (old.expiresAt && old.expiresAt.getTime() <= now)) throw new CommandFailure(`No active key ${lookupId}.`);
         // The new key exists before the old one gets an end, so there is never a moment with neither.
-        const { key, lookupId: newLookupId } = await insertKey(context, old.companyId, old.name, old.scopes);
+        const { key, lookupId: newLookupId } = await insertKey(context, old.companyId, old.name, old.scopes, old.rateLimit);
         const oldExpiresAt = new Date(now + graceMs);
         await credentials.expireApiKey(lookupId, oldExpiresAt);
         const ends = (await credentials.findApiKey(lookupId))?.expiresAt ?? oldExpiresAt;

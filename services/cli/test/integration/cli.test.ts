@@ -28,6 +28,8 @@ afterAll(async () => {
 });
 
 const cli = (...args: string[]) => runCli(env, ...args);
+/** How the CLI names this test's own store on stderr. */
+const storeLine = () => (store.kind === "sqlite" ? `store sqlite ${names.sqlitePath}` : `db ${names.database}`);
 
 async function newCompany(): Promise<string> {
   const created = await cli("--json", "companies", "create", "--name", "Acme");
@@ -109,6 +111,22 @@ describe("pnpm cli", { timeout: 120_000 }, () => {
     expect(list.stdout).toMatch(new RegExp(`${old.lookupId} .* expired `));
     const badGrace = await cli("keys", "rotate", result.lookupId, "--grace", "forever");
     expect(badGrace.code).toBe(2);
+  });
+
+  it("keys create --rate-limit stores the key's own budget; list shows it; a bad budget is exit 2", async () => {
+    const { companyId } = parseOnlyJson(await cli("companies", "create", "--name", "Limited", "--json")) as { companyId: string };
+    const [created, bad] = await Promise.all([
+      cli("keys", "create", "--company", companyId, "--scopes", "products:read", "--rate-limit", "600/min", "--json"),
+      cli("keys", "create", "--company", companyId, "--scopes", "products:read", "--rate-limit", "lots"),
+    ]);
+    expect(created.code).toBe(0);
+    const { lookupId, rateLimit } = parseOnlyJson(created) as { lookupId: string; rateLimit: string };
+    expect(rateLimit).toBe("600/min");
+    expect((await repositories.credentials.findApiKey(lookupId))?.rateLimit).toEqual({ max: 600, windowMs: 60_000 });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--rate-limit: a rate limit is <max>\/<window>/);
+    const listed = parseOnlyJson(await cli("keys", "list", "--company", companyId, "--json"));
+    expect(listed).toEqual([expect.objectContaining({ lookupId, rateLimit: "600/min" })]);
   });
 
   it("tokens revoke <jti> --expires <iso>", async () => {
@@ -268,17 +286,17 @@ describe("finding the local stack", { timeout: 60_000 }, () => {
     expect(listed.code).toBe(0);
     expect(Array.isArray(parseOnlyJson(listed))).toBe(true);
     expect(listed.stderr).toContain(`from ${file}, written by pnpm start (pid ${process.pid})`);
-    expect(listed.stderr).toContain(`db ${names.database}`);
+    expect(listed.stderr).toContain(storeLine());
     // The object store's secret is in the file, never on the terminal.
     expect(listed.stderr).not.toContain(env.S3_SECRET_ACCESS_KEY!);
   });
 
   it("an environment that names a server wins, and the stack file is not mixed in", async () => {
     const file = join(dir, "stale.json");
-    await writeFile(file, JSON.stringify({ version: 1, pid: 0, env: { ...serverVariables(), MONGO_DB: "not_this_one" } }));
+    await writeFile(file, JSON.stringify({ version: 1, pid: 0, env: { ...serverVariables(), MONGO_DB: "not_this_one", SQLITE_PATH: "/tmp/not-this-one.sqlite" } }));
     const listed = await runCli(env, "--stack-file", file, "companies", "list");
     expect(listed.code).toBe(0);
-    expect(listed.stderr).toContain(`db ${names.database}`);
+    expect(listed.stderr).toContain(storeLine());
     expect(listed.stderr).toMatch(/from the environment \(it sets \w+, so .* is not used\)/);
   });
 

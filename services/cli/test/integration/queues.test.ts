@@ -65,7 +65,7 @@ describe("pnpm cli queues", { timeout: 120_000 }, () => {
     const shown = await runCli(env, "queues", "--json");
     expect(shown.code).toBe(0);
     const overview = parseOnlyJson(shown) as Overview;
-    expect(overview.queues).toHaveLength(1);
+    expect(overview.queues.map((entry) => entry.queue)).toEqual(["images", "maintenance"]);
     expect(overview.queues[0]).toMatchObject({ queue: "images", workers: 0, counts: { failed: 3, waiting: 1, active: 0 } });
     expect(overview.queues[0]!.oldestWaiting).toMatchObject({ id: `delete-image-${waiting}`, name: "delete-image" });
     expect(overview.failed.map((job) => job.id).sort()).toEqual([a, b, c].map((id) => `process-image-${id}`).sort());
@@ -73,6 +73,7 @@ describe("pnpm cli queues", { timeout: 120_000 }, () => {
 
     const human = await runCli(env, "queues");
     expect(human.stdout).toMatch(/queue images \(0 worker\(s\)\): waiting 1, active 0, delayed 0, prioritized 0, failed 3, completed 0/);
+    expect(human.stdout).toMatch(/queue maintenance \(0 worker\(s\)\): waiting 0/);
     expect(human.stdout).toContain(`process-image-${b}  process-image  after 1 attempt(s)`);
     expect(human.stdout).toContain(`cannot decode ${b}`);
 

@@ -16,7 +16,13 @@ const dependencyStates = {
 export default async function healthRoutes(app: FastifyInstance, { services }: { readonly services: Services }): Promise<void> {
   app.get(
     "/healthz",
-    { schema: { tags: ["health"], summary: "Liveness", response: { 200: { type: "object", properties: { status: { type: "string" } } } } } },
+    {
+      schema: {
+        tags: ["health"],
+        summary: "Liveness",
+        response: { 200: { description: "The process answers.", type: "object", properties: { status: { type: "string" } } } },
+      },
+    },
     async () => ({ status: "ok" }),
   );
 
@@ -27,8 +33,12 @@ export default async function healthRoutes(app: FastifyInstance, { services }: {
         tags: ["health"],
         summary: "Readiness: 503 names the dependency that does not answer",
         response: {
-          200: { type: "object", properties: { status: { type: "string" }, dependencies: dependencyStates } },
-          503: errorSchema,
+          200: { description: "Every dependency answers.", type: "object", properties: { status: { type: "string" }, dependencies: dependencyStates } },
+          503: {
+            description: "A dependency does not answer (named in the text), or the server is shutting down.",
+            ...errorSchema,
+            headers: { "retry-after": { description: "Seconds to wait before asking again.", type: "string" } },
+          },
         },
       },
     },
