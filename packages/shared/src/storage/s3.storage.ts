@@ -1,3 +1,4 @@
+import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 import {
   CreateBucketCommand,
@@ -40,9 +41,9 @@ export function createS3Storage(settings: S3Settings): Storage & { ensureBucket(
     name: "s3",
 
     async put(key, body, { contentType, cacheControl }) {
-      await client.send(
-        new PutObjectCommand({ Bucket, Key: fullKey(key), Body: body, ContentType: contentType, CacheControl: cacheControl }),
-      );
+      // A spooled body streams from its file with its length declared: never read into memory.
+      const payload = Buffer.isBuffer(body) ? { Body: body } : { Body: createReadStream(body.path), ContentLength: body.size };
+      await client.send(new PutObjectCommand({ Bucket, Key: fullKey(key), ...payload, ContentType: contentType, CacheControl: cacheControl }));
     },
 
     async get(key) {
