@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
 import { round } from "../measure.ts";
-import { runLanes, runVipsthumbnail } from "./lanes-process.ts";
+import { type LaneFigures, runLanes, runVipsthumbnail } from "./lanes-process.ts";
 import type { Photo } from "./photos.ts";
 import type { Row } from "./speed-report.ts";
 
@@ -14,8 +14,7 @@ export async function measureWorker(photos: readonly Photo[], count: number, lan
   for (const photo of photos) {
     const file = join(workDir, `${photo.name.replace(/\W+/g, "-")}.${photo.format}`);
     writeFileSync(file, photo.bytes);
-    const bare = await runLanes("bare", file, count, lanes, workDir);
-    const worker = await runLanes("worker", file, count, lanes, workDir);
+    const { bare, worker } = await interleaved(file, count, lanes, workDir);
     const service = { imagesPerS: round(worker.images / worker.wallS), cpuSPerImage: round(worker.cpuS / worker.images, 3), peakRssMiB: worker.peakRssMiB };
     const baseline = { imagesPerS: round(bare.images / bare.wallS), cpuSPerImage: round(bare.cpuS / bare.images, 3), peakRssMiB: bare.peakRssMiB };
     say(`B3 ${photo.name}: worker ${service.imagesPerS}/s ${service.cpuSPerImage} CPU s; bare sharp ${baseline.imagesPerS}/s ${baseline.cpuSPerImage} CPU s`);
@@ -43,6 +42,25 @@ export async function measureWorker(photos: readonly Photo[], count: number, lan
     }
   }
   return rows;
+}
+
+/**
+ * The two sides in alternating rounds (bare, worker, worker, bare, ...), summed: on a shared
+ * machine the load drifts, and one long run each would hand the drift to one side.
+ */
+async function interleaved(file: string, count: number, lanes: number, workDir: string): Promise<{ bare: LaneFigures; worker: LaneFigures }> {
+  const rounds = Math.max(1, Math.min(4, Math.floor(count / 5)));
+  const sums = { bare: { images: 0, wallS: 0, cpuS: 0, rssMiB: [], peakRssMiB: 0 } as LaneFigures, worker: { images: 0, wallS: 0, cpuS: 0, rssMiB: [], peakRssMiB: 0 } as LaneFigures };
+  for (let round = 0; round < rounds; round++) {
+    const share = Math.floor(count / rounds) + (round < count % rounds ? 1 : 0);
+    const order: ("bare" | "worker")[] = round % 2 === 0 ? ["bare", "worker"] : ["worker", "bare"];
+    for (const mode of order) {
+      const run = await runLanes(mode, file, share, lanes, workDir);
+      const sum = sums[mode];
+      sums[mode] = { images: sum.images + run.images, wallS: sum.wallS + run.wallS, cpuS: sum.cpuS + run.cpuS, rssMiB: [], peakRssMiB: Math.max(sum.peakRssMiB, run.peakRssMiB) };
+    }
+  }
+  return sums;
 }
 
 /** B6: the worker's RSS after every 100 images, 1 MB JPEGs. */
