@@ -14,7 +14,8 @@ import { startApi } from "../api-process.ts";
 import { type Distribution, round, timeEach } from "../measure.ts";
 import { machineInfo, writeResults } from "../results.ts";
 import { seedImages, seedOpenIntents } from "./seed.ts";
-import { judge, type ScaleRun, type SizeFigures, printTable } from "./scale-report.ts";
+import { updateReadme } from "../readme-block.ts";
+import { formatTables, judge, type ScaleRun, type SizeFigures } from "./scale-report.ts";
 
 const args = new Map(process.argv.slice(2).flatMap((arg) => (arg.startsWith("--") ? [arg.slice(2).split("=") as [string, string]] : [])));
 const SIZES = (args.get("sizes") ?? "1000,100000").split(",").map(Number);
@@ -25,6 +26,7 @@ const quiet = { info() {}, warn() {}, error() {} };
 const say = (line: string) => process.stderr.write(`[bench:scale] ${line}\n`);
 
 async function main(): Promise<void> {
+  const machine = machineInfo();
   say(`sizes ${SIZES.join(", ")} on SQLite; ${FERRET_SIZES.join(", ")} on FerretDB; loopback only`);
   const services = await provisionServices({ log: say });
   const work = mkdtempSync(join(tmpdir(), "bench-scale-"));
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
           seeded = size;
           say(`${kind}: ledger at ${size} images (seeded in ${round((performance.now() - started) / 1000, 1)} s); measuring`);
           // FerretDB scans every collection: fewer samples keep its (informational) run bounded.
-          const counts = kind === "sqlite" ? { reads: 300, uploads: 100 } : { reads: 40, uploads: 20 };
+          const counts = kind === "sqlite" ? { reads: 300, uploads: 100, passes: 20 } : { reads: 40, uploads: 20, passes: 3 };
           run.sizes.push(await measureAt(size, store, env, keys, sample, photo, counts));
         }
       } finally {
@@ -65,9 +67,13 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   const verdicts = judge(runs.find((run) => run.store === "sqlite"));
-  const file = writeResults("scale", { machine: machineInfo(), runs, verdicts });
-  printTable(runs, verdicts);
-  process.stdout.write(`\nresults: ${file}\n`);
+  const file = writeResults("scale", { machine, runs, verdicts });
+  const tables = formatTables(runs, verdicts);
+  process.stdout.write(`${tables}\n\nresults: ${file}\n`);
+  if (args.has("update-readme")) {
+    const where = `Measured ${machine.at.slice(0, 10)} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, SQLite ${machine.sqlite} (load average at the start: ${machine.load}).`;
+    updateReadme("bench:scale", `${where}\n${tables}`);
+  }
   process.exitCode = verdicts.every((verdict) => verdict.met) ? 0 : 1;
 }
 
@@ -78,7 +84,7 @@ async function measureAt(
   keys: ReadonlyMap<string, string>,
   sample: readonly { companyId: string; productId: string }[],
   photo: Buffer,
-  counts: { readonly reads: number; readonly uploads: number },
+  counts: { readonly reads: number; readonly uploads: number; readonly passes: number },
 ): Promise<SizeFigures> {
   const api = await startApi(env);
   try {
@@ -140,10 +146,10 @@ async function measureAt(
     const storage = createStorage(config.storage);
     try {
       const deps = { ...store.repositories, storage, queue, settings: workerSettingsFrom(config), log: quiet };
-      const idle = await timeEach(20, () => reconcileLedger(deps), 3);
+      const idle = await timeEach(counts.passes, () => reconcileLedger(deps), 3);
       await seedOpenIntents(store, 1_000, "http://127.0.0.1/files");
       // A dry run reads exactly what a real pass reads and leaves the open work for the next figure.
-      const open = await timeEach(5, () => reconcileLedger(deps, { dryRun: true }), 1);
+      const open = await timeEach(Math.max(2, Math.round(counts.passes / 4)), () => reconcileLedger(deps, { dryRun: true }), 1);
       await closeOpenIntents(store);
       say(`  reconcile pass: ${round(idle.p50)} ms with no open work, ${round(open.p50)} ms with 1,000 open intents`);
       return { images: size, getProduct, getImages, uploads, race, reconcileIdle: idle, reconcileOpen: open };
