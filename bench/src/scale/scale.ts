@@ -39,6 +39,8 @@ async function main(): Promise<void> {
       const env: Record<string, string> = {
         REDIS_URL: services.settings.redisUrl,
         QUEUE_PREFIX: `bench_${suffix}`,
+        // What is measured is the store's cost, not the per-credential budgets.
+        RATE_LIMIT_ENABLED: "false",
         STORAGE_DRIVER: "fs",
         FS_STORAGE_DIR: join(work, `objects-${kind}`),
         ...(kind === "sqlite" ? { STORE: "sqlite", SQLITE_PATH: join(work, "bench.sqlite") } : { STORE: "mongodb", MONGO_URL: services.settings.mongoUrl, MONGO_DB: `bench_${suffix}` }),
