@@ -24,8 +24,8 @@ const show = (figures: Record<string, unknown> | null): string =>
         .map(([key, value]) => `${key} ${typeof value === "object" ? JSON.stringify(value) : String(value)}`)
         .join(", ");
 
-/** A Markdown table, as pasted into the README. */
-export function printTable(rows: readonly Row[]): void {
+/** A Markdown table, as written into the README. */
+export function formatTable(rows: readonly Row[]): string {
   const lines = ["| # | what | service | baseline in the same run | ratio | target | met |", "| --- | --- | --- | --- | --- | --- | --- |"];
   for (const row of rows) {
     const verdict = met(row);
@@ -33,5 +33,5 @@ export function printTable(rows: readonly Row[]): void {
     const baseline = row.baseline ? `${row.baseline.what}: ${show(row.baseline)}` : "—";
     lines.push(`| ${row.id} | ${row.what} | ${show(row.service)}${row.note ? ` (${row.note})` : ""} | ${baseline} | ${row.ratio ?? "—"} | ${target} | ${verdict === null ? "—" : verdict ? "yes" : "**no**"} |`);
   }
-  process.stdout.write(`${lines.join("\n")}\n`);
+  return lines.join("\n");
 }

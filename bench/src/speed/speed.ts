@@ -9,7 +9,8 @@ import { round } from "../measure.ts";
 import { machineInfo, writeResults } from "../results.ts";
 import { measurePipeline, measureUploadMemory, measureUploads, prepareStack } from "./api-phases.ts";
 import { makePhotos } from "./photos.ts";
-import { met, printTable, type Row } from "./speed-report.ts";
+import { updateReadme } from "../readme-block.ts";
+import { formatTable, met, type Row } from "./speed-report.ts";
 import { measureAvifEffort, measureDrift, measureWorker } from "./worker-phases.ts";
 
 const args = new Map(process.argv.slice(2).flatMap((arg) => (arg.startsWith("--") ? [arg.slice(2).split("=") as [string, string]] : [])));
@@ -59,8 +60,13 @@ async function main(): Promise<void> {
   const versions = { sharp: sharp.versions.sharp, libvips: sharp.versions.vips, node: process.version };
   const settings = { lanes: LANES, b3Count: B3_COUNT, b6Count: B6_COUNT, b1Count: B1_COUNT, b4Seconds: B4_SECONDS, store: "sqlite", storage: "fs" };
   const file = writeResults("speed", { machine: machineInfo(), versions, settings, loadAverageAtEachPhase: loads, rows });
-  printTable(rows);
-  process.stdout.write(`\nmachine: ${machineInfo().cpu}, ${machineInfo().cores} cores; load average at each phase: ${JSON.stringify(loads)}\nresults: ${file}\n`);
+  const table = formatTable(rows);
+  const machine = machineInfo();
+  process.stdout.write(`${table}\n\nmachine: ${machine.cpu}, ${machine.cores} cores; load average at each phase: ${JSON.stringify(loads)}\nresults: ${file}\n`);
+  if (args.has("update-readme")) {
+    const where = `Measured ${machine.at.slice(0, 10)} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, sharp ${versions.sharp}, libvips ${versions.libvips}, Node ${versions.node}, SQLite store, folder storage; load average at each phase ${JSON.stringify(loads)}. Command: \`pnpm bench ${process.argv.slice(2).join(" ")}\`.`;
+    updateReadme("bench", `${where}\n\n${table}`);
+  }
   process.exitCode = rows.every((row) => met(row) !== false) ? 0 : 1;
 }
 
