@@ -16,8 +16,8 @@ import { pino } from "pino";
 import { startHealthServer } from "./health/health.server.ts";
 import { configureSharp, createImageCodec } from "./images/image.codec.ts";
 import { createJobHandlers } from "./jobs/job-handlers.ts";
-import { createRedisAuditCursor } from "./reconcile/audit-cursor.ts";
 import { keepTrying } from "./keep-trying.ts";
+import { createRedisAuditCursor } from "./reconcile/audit-cursor.ts";
 import { whenRedisReady } from "./redis-ready.ts";
 import { workerSettingsFrom } from "./worker-settings.ts";
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const log = pino(createLoggerOptions("worker", config.logLevel));
   configureSharp({ concurrency: config.worker.sharpConcurrency });
 
-  const mongo = await connectMongo(config.mongo.url, config.mongo.dbName);
+  const mongo = await connectMongo(config.mongo.url, config.mongo.dbName, { timeoutMs: config.mongo.timeoutMs });
   const repositories = createRepositories(mongo.db);
   await ensureIndexes(repositories);
 
