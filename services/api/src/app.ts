@@ -38,10 +38,10 @@ async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps
   const authenticate = createAuthenticator({ config: deps.config.api, credentials: deps.repositories.credentials, jwks: deps.jwks });
   await instance.register(authPlugin, { authenticate });
 
-  const services = createServices(deps);
+  const services = createServices(deps, deps.events);
   await instance.register(healthRoutes, { services });
   if (deps.config.api.serveFiles) await instance.register(fileRoutes, { storage: deps.storage, images: deps.repositories.images });
-  await instance.register(apiRoutes, { prefix: "/api/v1", services });
+  await instance.register(apiRoutes, { prefix: "/api/v1", services, minUploadRate: deps.config.api.minUploadRate });
 }
 
 export const appPlugin = fp(app, { name: "app", fastify: "5.x" });
@@ -55,8 +55,9 @@ export function serverOptions(logger: FastifyServerOptions["logger"] = false): F
     bodyLimit: 1024 * 1024,
     // The closing plugin answers requests that arrive while draining, in the { error } shape.
     return503OnClosing: false,
-    // A body must arrive within 2 minutes (6 MiB at 50 KB/s): a stalled upload cannot hold its
-    // admission slot for ever. Fastify's default is no limit.
+    // A body must arrive within 2 minutes (6 MiB at 50 KB/s); Fastify's default is no limit. An
+    // upload body is also held to a minimum rate (API_UPLOAD_MIN_KIB_PER_WINDOW), so a stalled
+    // one gives its admission slot back within seconds.
     requestTimeout: 120_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true } },
   };

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const logger = pino(createLoggerOptions("api", config.logLevel));
   logger.info({ mongo: redactUrl(config.mongo.url), redis: redactUrl(config.redis.url), storage: config.storage.driver }, "starting");
 
-  const mongo = await connectMongo(config.mongo.url, config.mongo.dbName);
+  const mongo = await connectMongo(config.mongo.url, config.mongo.dbName, { timeoutMs: config.mongo.timeoutMs });
   const repositories = createRepositories(mongo.db);
   await ensureIndexes(repositories);
   // Redis may be away at start: the API still serves reads, readiness says so, uploads still commit.

@@ -10,6 +10,25 @@ describe("parseConfig", () => {
     expect(config.publicBaseUrl).toBe("http://127.0.0.1:3000/files");
     expect(config.worker.derivativeWidths).toEqual([320, 640, 1280, 1920]);
     expect(Object.isFrozen(config.worker)).toBe(true);
+    expect(config.dependencyTimeoutMs).toBe(5_000);
+    expect(config.api.maxUploadsPerCompany).toBe(16);
+    expect(config.api.maxUploadsPerCredential).toBe(8);
+    expect(config.api.minUploadRate).toEqual({ minBytes: 16 * 1024, windowMs: 10_000 });
+  });
+
+  it("reads the reliability limits, and 0 KiB turns the upload rate check off", () => {
+    const config = parseConfig({
+      API_MAX_UPLOADS_PER_COMPANY: "4",
+      API_MAX_UPLOADS_PER_CREDENTIAL: "2",
+      API_UPLOAD_MIN_KIB_PER_WINDOW: "0",
+      API_UPLOAD_RATE_WINDOW_MS: "2000",
+      DEPENDENCY_TIMEOUT_MS: "1500",
+    });
+    expect(config.api.maxUploadsPerCompany).toBe(4);
+    expect(config.api.maxUploadsPerCredential).toBe(2);
+    expect(config.api.minUploadRate).toEqual({ minBytes: 0, windowMs: 2_000 });
+    expect(config.dependencyTimeoutMs).toBe(1_500);
+    expect(() => parseConfig({ DEPENDENCY_TIMEOUT_MS: "10" })).toThrow(/DEPENDENCY_TIMEOUT_MS/);
   });
 
   it("lists every bad variable in one error", () => {

@@ -1,6 +1,6 @@
 import { checkDependencies, pingMongo, pingRedis, type ReadinessReport } from "@ingest/shared";
 import type { AppDeps } from "../app-deps.ts";
-import { createAdmission } from "./admission.ts";
+import { type AdmissionEvent, createAdmission } from "./admission.ts";
 import { createImageRemoval } from "./image-removal.service.ts";
 import { createImageStatusService, type ImageStatusService } from "./image-status.service.ts";
 import { createProductService, type ProductService } from "./product.service.ts";
@@ -16,7 +16,12 @@ export interface Services {
   readonly readiness: () => Promise<ReadinessReport>;
 }
 
-export function createServices(deps: AppDeps): Services {
+/** Hooks for metrics; each listener must not throw. */
+export interface ServiceEvents {
+  readonly onAdmission?: (event: AdmissionEvent) => void;
+}
+
+export function createServices(deps: AppDeps, events: ServiceEvents = {}): Services {
   const { products, images } = deps.repositories;
   const removal = createImageRemoval({ images, queue: deps.queue, enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS });
   return {
@@ -26,7 +31,14 @@ export function createServices(deps: AppDeps): Services {
       images,
       storage: deps.storage,
       queue: deps.queue,
-      admission: createAdmission(deps.config.api.maxConcurrentUploads),
+      admission: createAdmission(
+        {
+          total: deps.config.api.maxConcurrentUploads,
+          perCompany: deps.config.api.maxUploadsPerCompany,
+          perCredential: deps.config.api.maxUploadsPerCredential,
+        },
+        events.onAdmission,
+      ),
       publicBaseUrl: deps.config.publicBaseUrl,
       enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS,
     }),

@@ -40,7 +40,12 @@ export interface Faults {
   readonly repositories?: (real: Repositories) => Repositories;
 }
 
-export async function startTestApp(label: string, env: Record<string, string> = {}, faults: Faults = {}): Promise<TestApp> {
+/** What a test may watch: with `logLines`, the app logs at info level, one parsed JSON object per line. */
+export interface Observers {
+  readonly logLines?: Record<string, unknown>[];
+}
+
+export async function startTestApp(label: string, env: Record<string, string> = {}, faults: Faults = {}, observers: Observers = {}): Promise<TestApp> {
   const services = testServices();
   const names = uniqueTestNames(label);
   const port = await findFreePort();
@@ -52,7 +57,7 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     API_MAX_CONCURRENT_UPLOADS: "64",
     ...env,
   });
-  const mongo = await connectMongo(config.mongo.url, config.mongo.dbName);
+  const mongo = await connectMongo(config.mongo.url, config.mongo.dbName, { timeoutMs: config.mongo.timeoutMs });
   const repositories = createRepositories(mongo.db);
   await ensureIndexes(repositories);
   const redis = createRedis(config.redis.url, "request");
@@ -70,7 +75,7 @@ export async function startTestApp(label: string, env: Record<string, string> = 
       queue,
       jwks,
     },
-    serverOptions(false),
+    serverOptions(observers.logLines ? { level: "info", stream: { write: (line: string) => observers.logLines?.push(JSON.parse(line)) } } : false),
   );
   await app.listen({ host: config.api.host, port });
 
