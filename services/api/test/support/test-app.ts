@@ -16,6 +16,7 @@ import {
 import type { FastifyInstance } from "fastify";
 import { createApp, serverOptions } from "../../src/app.ts";
 import { loadJwks } from "../../src/auth/oauth.authenticator.ts";
+import type { AdmissionEvent } from "../../src/services/admission.ts";
 
 export interface TestApp {
   readonly app: FastifyInstance;
@@ -43,6 +44,8 @@ export interface Faults {
 /** What a test may watch: with `logLines`, the app logs at info level, one parsed JSON object per line. */
 export interface Observers {
   readonly logLines?: Record<string, unknown>[];
+  /** Every admission decision of the upload path (the metrics hook). */
+  readonly onAdmission?: (event: AdmissionEvent) => void;
 }
 
 export async function startTestApp(label: string, env: Record<string, string> = {}, faults: Faults = {}, observers: Observers = {}): Promise<TestApp> {
@@ -55,6 +58,9 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     API_PORT: String(port),
     LOG_LEVEL: "silent",
     API_MAX_CONCURRENT_UPLOADS: "64",
+    // Tests of the cap send 50 uploads at once from one key; fairness tests set their own limits.
+    API_MAX_UPLOADS_PER_COMPANY: "64",
+    API_MAX_UPLOADS_PER_CREDENTIAL: "64",
     ...env,
   });
   const mongo = await connectMongo(config.mongo.url, config.mongo.dbName, { timeoutMs: config.mongo.timeoutMs });
@@ -74,6 +80,7 @@ export async function startTestApp(label: string, env: Record<string, string> = 
       storage: faults.storage ? faults.storage(storage) : storage,
       queue,
       jwks,
+      events: { onAdmission: observers.onAdmission },
     },
     serverOptions(observers.logLines ? { level: "info", stream: { write: (line: string) => observers.logLines?.push(JSON.parse(line)) } } : false),
   );
