@@ -14,4 +14,5 @@ export type {
   ServiceVersions,
 } from "./service-settings.ts";
 export { type DedicatedMinio, startMinioServer } from "./start-minio-server.ts";
+export { type DedicatedMongo, startMongoServer } from "./start-mongo-server.ts";
 export { type DedicatedRedis, startRedisServer } from "./start-redis-server.ts";

@@ -13,6 +13,9 @@ const UNAVAILABLE_ERROR_NAMES = new Set([
   "MongoTopologyClosedError",
   "MongoPoolClearedError",
   "MongoOperationTimeoutError",
+  // A pool that cannot hand out a connection in time (DEPENDENCY_TIMEOUT_MS): a hung server.
+  "MongoWaitQueueTimeoutError",
+  "WaitQueueTimeoutError",
 ]);
 
 /**

@@ -1,4 +1,4 @@
-import { type DedicatedMinio, type DedicatedRedis, startMinioServer, startRedisServer } from "@ingest/provision";
+import { type DedicatedMinio, type DedicatedMongo, type DedicatedRedis, startMinioServer, startMongoServer, startRedisServer } from "@ingest/provision";
 import { afterEach, describe, expect, it } from "vitest";
 import { call, uploadImage } from "../support/http.ts";
 import { imageBytes } from "../support/images.ts";
@@ -17,13 +17,16 @@ const UNAVAILABLE = { error: "Service temporarily unavailable; retry shortly." }
 let t: TestApp | undefined;
 let minio: DedicatedMinio | undefined;
 let redis: DedicatedRedis | undefined;
+let mongo: DedicatedMongo | undefined;
 afterEach(async () => {
   minio?.server.resume();
   redis?.server.resume?.();
+  mongo?.server.resume();
   await t?.close();
   await minio?.close();
   await redis?.close();
-  t = minio = redis = undefined;
+  await mongo?.close();
+  t = minio = redis = mongo = undefined;
 });
 
 function patient<T>(request: Promise<T>): Promise<T> {
@@ -99,5 +102,26 @@ describe("a hung dependency becomes a prompt 503 with Retry-After, and frees the
     } finally {
       redis.server.resume?.();
     }
+  });
+
+  it("the database frozen: reads and uploads answer 503 within the dependency timeout; afterwards all is well", async () => {
+    mongo = await startMongoServer();
+    // The API key is cached for AUTH_CACHE_TTL_MS; 0 makes every request ask the frozen database.
+    const { app, upload, productId, tenant } = await setUp({ MONGO_URL: mongo.url, AUTH_CACHE_TTL_MS: "0" });
+    expect((await upload()).status).toBe(201);
+    mongo.server.pause();
+    try {
+      for (const during of [await patient(upload()), await patient(call(app.baseUrl, "GET", `/api/v1/products/${productId}`, { token: tenant.key }))]) {
+        expect(during.status).toBe(503);
+        expect(during.body).toEqual(UNAVAILABLE);
+        expect(during.headers.get("retry-after")).toBe("5");
+      }
+    } finally {
+      mongo.server.resume();
+    }
+    let after = await upload();
+    // The driver may need a moment to see the server again after its sockets timed out.
+    for (let attempt = 0; attempt < 50 && after.status === 503; attempt++) after = await upload();
+    expect(after.status).toBe(201);
   });
 });
