@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import fp from "fastify-plugin";
 import type { AppDeps } from "./app-deps.ts";
 import { createAuthenticator } from "./auth/authenticator.ts";
+import { clientErrorHandler, frameworkErrors } from "./http/client-errors.ts";
 import authPlugin from "./plugins/auth.plugin.ts";
 import closingPlugin from "./plugins/closing.plugin.ts";
 import earlyReplyPlugin from "./plugins/early-reply.plugin.ts";
@@ -60,6 +61,9 @@ export function serverOptions(logger: FastifyServerOptions["logger"] = false): F
     // one gives its admission slot back within seconds.
     requestTimeout: 120_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true } },
+    // What never reaches a route still answers in the { error } shape.
+    clientErrorHandler,
+    frameworkErrors,
   };
 }
 

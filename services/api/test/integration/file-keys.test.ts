@@ -33,6 +33,11 @@ async function impossibleKeys(app: TestApp): Promise<string[]> {
     `/files/${Array.from({ length: 12 }, () => "c".repeat(100)).join("/")}.png`,
     `${stored}/inside-a-file.png`,
     `${stored.replace(/\.png$/, "")}/${"d".repeat(300)}w.webp`,
+    // Found by the hostile-HTTP fuzzing: these once looked up Object.prototype (a 500).
+    "/files/__proto__",
+    "/files/constructor",
+    `/files/${tenant.companyId}/x.__proto__`,
+    "/files/a.hasOwnProperty",
   ];
 }
 
