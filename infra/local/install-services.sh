@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs the servers the tests and `pnpm start` run against when there is no container engine:
 # Redis (Debian package), FerretDB v1 (a MongoDB wire-protocol server on embedded SQLite) and
-# MinIO (S3), plus python3-requests for the e2e check of the API page's Python example.
+# MinIO (S3), plus python3-requests for the e2e check of the API page's Python example and
+# Debian's chromium for the queue dashboard's browser test (driven by playwright-core; no
+# browser is ever downloaded by Playwright).
 # Idempotent: whatever already runs is left alone, so a second run takes seconds.
+# With the argument `redis`, only Redis (all that `pnpm start`'s default embedded stack needs).
 # FerretDB and MinIO are built from source with Go into a per-user cache shared by every clone.
 set -euo pipefail
 
@@ -79,6 +82,16 @@ ferretdb_ok() {
   [[ "$out" == *"version: $FERRETDB_VERSION"* ]]
 }
 
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ] && /usr/bin/chromium --version >/dev/null 2>&1; then
+    say "chromium: present ($(/usr/bin/chromium --version 2>/dev/null))"
+    return
+  fi
+  apt_install chromium
+  /usr/bin/chromium --version >/dev/null 2>&1 || fail "chromium was installed but does not run"
+  say "chromium: installed ($(/usr/bin/chromium --version 2>/dev/null))"
+}
+
 ensure_ferretdb() {
   if ferretdb_ok; then
     say "ferretdb $FERRETDB_VERSION: present ($SERVERS_DIR/ferretdb)"
@@ -140,7 +153,10 @@ mkdir -p "$SERVERS_DIR"
 exec 9>"$SERVERS_DIR/.install.lock"
 flock 9
 
+# `install-services.sh redis` installs only what the embedded stack of `pnpm start` needs.
 ensure_redis
+if [ "${1:-all}" = "redis" ]; then exit 0; fi
 ensure_python_requests
+ensure_chromium
 ensure_ferretdb
 ensure_minio

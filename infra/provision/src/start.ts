@@ -1,29 +1,34 @@
-// `pnpm start`: the servers (kept in .data/), then the API and the worker, then demo data on a
-// first run. Ctrl-C or SIGTERM stops the API and the worker first, then the servers.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+// `pnpm start [--stack embedded|mongo-s3]`: the servers (data kept in .data/), then the API and
+// the worker, then demo data on a first run. Ctrl-C or SIGTERM stops the API and the worker
+// first, then the servers. See start/stack.ts for the two stacks.
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { findFreePort, isPortTaken } from "./free-port.ts";
-import { describeServices, provisionServices } from "./provision-services.ts";
-import type { ProvisionedServices } from "./service-settings.ts";
-import { toServiceEnv } from "./service-env.ts";
-import { AppProcess } from "./start/app-process.ts";
 import { createDemoData, type DemoData, readDemoMarker, writeDemoMarker } from "./start/demo-data.ts";
+import { chooseStack, type StartedStack, startStack } from "./start/stack.ts";
+import { stackFileContent, writeStackFile } from "./start/stack-file.ts";
 import { formatSummary } from "./start/summary.ts";
+import { SupervisedApp } from "./start/supervised-app.ts";
 import { waitUntil } from "./wait-until.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
-const DATA_DIR = join(ROOT, ".data");
+/** `INGEST_DATA_DIR` moves it (the e2e test of a newcomer's session runs in a temp dir). */
+const DATA_DIR = process.env.INGEST_DATA_DIR ? resolve(process.env.INGEST_DATA_DIR) : join(ROOT, ".data");
 const PORTS_FILE = join(DATA_DIR, "ports.json");
+const LOGS_DIR = join(DATA_DIR, "logs");
+const DEMO_IMAGE = join(ROOT, "infra/provision/assets/demo-photo.jpg");
+/** `pnpm start --verbose`: the services' info logs on the terminal too, not only in .data/logs/. */
+const VERBOSE = process.argv.slice(2).includes("--verbose");
 const READY_TIMEOUT_MS = 60_000;
 /** A server that dies is started again after this long, so its absence can be seen (readyz 503). */
 const SERVER_RESTART_DELAY_MS = 10_000;
 
 const say = (line: string) => process.stderr.write(`[start] ${line}\n`);
 
-let services: ProvisionedServices | undefined;
-let provisioning: Promise<ProvisionedServices> | undefined;
-const apps: AppProcess[] = [];
+let services: StartedStack | undefined;
+let provisioning: Promise<StartedStack> | undefined;
+const apps: SupervisedApp[] = [];
 let shuttingDown: Promise<void> | undefined;
 
 function shutdown(exitCode: number): Promise<void> {
@@ -81,8 +86,8 @@ function readPorts(): RememberedPorts {
 }
 
 /** Restarts a local server that stops on its own (a crash, or someone stopping it by hand). */
-function superviseServers(started: ProvisionedServices): void {
-  for (const server of [started.mongo, started.redis, started.s3]) {
+function superviseServers(started: StartedStack): void {
+  for (const server of started.servers) {
     server.onUnexpectedExit((reason) => {
       if (shuttingDown) return;
       say(`${server.name} server stopped (${reason}); starting it again in ${SERVER_RESTART_DELAY_MS / 1000} s`);
@@ -96,11 +101,9 @@ function superviseServers(started: ProvisionedServices): void {
   }
 }
 
-async function prepareDemo(env: NodeJS.ProcessEnv, started: ProvisionedServices): Promise<{ demo?: DemoData; isNew: boolean; problem?: string }> {
+async function prepareDemo(env: NodeJS.ProcessEnv, started: StartedStack): Promise<{ demo?: DemoData; isNew: boolean; problem?: string }> {
   const marker = join(DATA_DIR, "demo.json");
-  const { settings } = started;
-  // Which database the demo lives in: the data dir for our own servers, the URL for external ones.
-  const fingerprint = settings.source === "env" ? `env ${settings.mongoUrl}` : `${settings.source} ${DATA_DIR}`;
+  const { fingerprint } = started;
   const earlier = started.persistent ? readDemoMarker(marker, fingerprint) : undefined;
   if (earlier) return { demo: earlier, isNew: false };
   try {
@@ -114,10 +117,12 @@ async function prepareDemo(env: NodeJS.ProcessEnv, started: ProvisionedServices)
 
 async function main(): Promise<void> {
   mkdirSync(DATA_DIR, { recursive: true });
-  provisioning = provisionServices({ dataDir: join(DATA_DIR, "servers"), handleSignals: false });
+  const stack = chooseStack(process.argv.slice(2), process.env);
+  say(`stack: ${stack}${stack === "embedded" ? " (SQLite + folder storage + Redis; --stack mongo-s3 for MongoDB + MinIO)" : ""}`);
+  provisioning = startStack(stack, DATA_DIR, process.env);
   services = await provisioning;
   if (shuttingDown) return;
-  for (const line of describeServices(services)) say(line);
+  for (const line of services.describe()) say(line);
   superviseServers(services);
 
   const remembered = readPorts();
@@ -127,30 +132,30 @@ async function main(): Promise<void> {
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ...toServiceEnv(services.settings),
+    ...services.env,
     API_HOST: "127.0.0.1",
     API_PORT: String(apiPort),
     WORKER_HEALTH_PORT: String(workerPort),
     PUBLIC_BASE_URL: `${apiUrl}/files`,
   };
 
-  const api = new AppProcess({ name: "api", script: join(ROOT, "services/api/src/main.ts"), cwd: ROOT, env, color: 36 });
+  writeStackFile(join(DATA_DIR, "stack.json"), stackFileContent({ root: ROOT, apiUrl, workerUrl: `http://127.0.0.1:${workerPort}`, env }));
+  mkdirSync(LOGS_DIR, { recursive: true });
+  const logOf = (name: string) => ({ stream: createWriteStream(join(LOGS_DIR, `${name}.log`), { flags: "a" }), verbose: VERBOSE });
+
+  const api = new SupervisedApp({ name: "api", script: join(ROOT, "services/api/src/main.ts"), cwd: ROOT, env, color: 36, log: logOf("api") }, { say });
   // Two glibc malloc arenas keep the worker's memory flat under sharp (see services/worker/README.md).
   const workerEnv = { MALLOC_ARENA_MAX: "2", ...env };
-  const worker = new AppProcess({ name: "worker", script: join(ROOT, "services/worker/src/main.ts"), cwd: ROOT, env: workerEnv, color: 35 });
+  const worker = new SupervisedApp(
+    { name: "worker", script: join(ROOT, "services/worker/src/main.ts"), cwd: ROOT, env: workerEnv, color: 35, log: logOf("worker") },
+    { say },
+  );
   apps.push(api, worker);
-  for (const app of apps) {
-    void app.exited.then((reason) => {
-      if (shuttingDown) return;
-      say(`${app.name} stopped (${reason}); stopping everything`);
-      void shutdown(1);
-    });
-  }
 
   const ready = await waitUntil(async () => (await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(2_000) })).status === 200, {
     timeoutMs: READY_TIMEOUT_MS,
     intervalMs: 250,
-    abort: () => (api.running ? undefined : new Error("the API stopped before it was ready")),
+    abort: () => (api.restarts < 3 ? undefined : new Error(`the API keeps stopping before it is ready (see ${join(LOGS_DIR, "api.log")})`)),
   }).catch((error: unknown) => {
     if (!shuttingDown) say(String(error instanceof Error ? error.message : error));
     return false;
@@ -168,10 +173,13 @@ async function main(): Promise<void> {
     formatSummary({
       apiUrl,
       workerUrl: `http://127.0.0.1:${workerPort}`,
-      servers: describeServices(services),
+      servers: services.describe(),
       demo: demo.demo,
       demoIsNew: demo.isNew,
       demoProblem: demo.problem,
+      demoImage: DEMO_IMAGE,
+      logFiles: VERBOSE ? undefined : ["api", "worker"].map((name) => relative(process.cwd(), join(LOGS_DIR, `${name}.log`))),
+      tty: process.stdout.isTTY === true,
     }),
   );
 }

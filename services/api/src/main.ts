@@ -1,21 +1,21 @@
 import {
   ConfigError,
-  connectMongo,
   createJobQueue,
   createLoggerOptions,
   createRedis,
-  createRepositories,
   createStorage,
-  ensureIndexes,
   loadConfig,
   redactUrl,
+  startTracing,
 } from "@ingest/shared";
+import { openStore } from "@ingest/store";
 import { pino } from "pino";
 import { createApp, serverOptions } from "./app.ts";
 import { loadJwks } from "./auth/oauth.authenticator.ts";
+import { createTracingPlugin } from "./infrastructure/tracing.ts";
 import { closeOnSignals } from "./shutdown.ts";
 
-/** Composition, in dependency order: config → logger → mongo → redis → storage → queue → app. */
+/** Composition, in dependency order: config → logger → store → redis → storage → queue → app. */
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -26,19 +26,25 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = pino(createLoggerOptions("api", config.logLevel));
-  logger.info({ mongo: redactUrl(config.mongo.url), redis: redactUrl(config.redis.url), storage: config.storage.driver }, "starting");
-
-  const mongo = await connectMongo(config.mongo.url, config.mongo.dbName, { timeoutMs: config.mongo.timeoutMs });
-  const repositories = createRepositories(mongo.db);
-  await ensureIndexes(repositories);
+  // Off by default: then nothing of OpenTelemetry is even imported.
+  const tracing = await startTracing(config.operators.tracing, "image-ingest-api");
+  const store = await openStore(config.store);
+  logger.info({ store: store.description, redis: redactUrl(config.redis.url), storage: config.storage.driver }, "starting");
   // Redis may be away at start: the API still serves reads, readiness says so, uploads still commit.
   const redis = createRedis(config.redis.url, "request");
   redis.on("error", (error: Error) => logger.warn({ err: error.message }, "redis unavailable"));
   const storage = createStorage(config.storage);
-  const queue = createJobQueue(redis, config.queue.prefix);
+  const queue = createJobQueue(redis, config.queue.prefix, config.operators.jobRetention, tracing?.queueTelemetry);
+  // The limiter's own client: a stalled Redis may delay a request by this timeout, not by seconds.
+  const rateLimitRedis = createRedis(config.redis.url, "request", { commandTimeoutMs: config.operators.rateLimit.redisTimeoutMs });
+  rateLimitRedis.on("error", () => {}); // the limiter fails open; readiness reports Redis outages
   const jwks = await loadJwks(config.api.oauth);
 
-  const app = await createApp({ config, mongo, repositories, redis, storage, queue, jwks }, { ...serverOptions(), logger: undefined, loggerInstance: logger });
+  const app = await createApp(
+    { config, store, redis, rateLimitRedis, storage, queue, jwks, ...(tracing ? { tracingPlugin: await createTracingPlugin(tracing) } : {}) },
+    { ...serverOptions(), logger: undefined, loggerInstance: logger },
+  );
+  if (tracing) app.addHook("onClose", () => tracing.shutdown());
   closeOnSignals(app, config.shutdownTimeoutMs);
   const address = await app.listen({ host: config.api.host, port: config.api.port });
   app.log.info({ address, docs: `${address}/docs` }, "api listening");

@@ -1,4 +1,4 @@
-export type { Command, CommandContext } from "./command.ts";
-export { UsageError } from "./command.ts";
-export { COMMANDS } from "./command-table.ts";
-export { runCli } from "./main.ts";
+export type { CommandContext } from "./command.ts";
+export { CommandFailure, EXIT, UsageError } from "./command.ts";
+export { runCli } from "./run-cli.ts";
+export { createProgram } from "./program.ts";

@@ -11,6 +11,7 @@ export {
   reconcileLedger,
 } from "./reconcile/reconcile-ledger.ts";
 export { type SweepDeps, type SweepOptions, type SweepReport, sweepStorage } from "./reconcile/sweep-storage.ts";
+export { type AuditAction, type AuditCounts, type AuditDeps, type AuditState, runAuditChunk, runFullAudit } from "./reconcile/audit.ts";
 export { whenRedisReady } from "./redis-ready.ts";
 export type { WorkerLog } from "./worker-log.ts";
 export { type WorkerSettings, workerSettingsFrom } from "./worker-settings.ts";

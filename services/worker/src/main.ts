@@ -1,19 +1,19 @@
 import {
   checkDependencies,
-  connectMongo,
   createJobQueue,
   createLoggerOptions,
+  createQueueInspector,
   createRedis,
-  createRepositories,
   createStorage,
-  ensureIndexes,
   loadConfig,
-  pingMongo,
   pingRedis,
   startJobWorker,
+  startTracing,
 } from "@ingest/shared";
+import { openStore } from "@ingest/store";
 import { pino } from "pino";
 import { startHealthServer } from "./health/health.server.ts";
+import { createWorkerMetrics } from "./infrastructure/metrics.ts";
 import { configureSharp, createImageCodec } from "./images/image.codec.ts";
 import { createJobHandlers } from "./jobs/job-handlers.ts";
 import { keepTrying } from "./keep-trying.ts";
@@ -30,16 +30,19 @@ async function main(): Promise<void> {
   const log = pino(createLoggerOptions("worker", config.logLevel));
   configureSharp({ concurrency: config.worker.sharpConcurrency });
 
-  const mongo = await connectMongo(config.mongo.url, config.mongo.dbName, { timeoutMs: config.mongo.timeoutMs });
-  const repositories = createRepositories(mongo.db);
-  await ensureIndexes(repositories);
+  // Off by default: then nothing of OpenTelemetry is even imported.
+  const tracing = await startTracing(config.operators.tracing, "image-ingest-worker");
+  const store = await openStore(config.store);
+  const { repositories } = store;
 
   // BullMQ's worker blocks on its connection and must wait out outages; queue calls must not hang.
   const blockingRedis = createRedis(config.redis.url, "blocking");
   const requestRedis = createRedis(config.redis.url, "request");
   for (const redis of [blockingRedis, requestRedis]) redis.on("error", () => {}); // readiness reports outages
   const storage = createStorage(config.storage);
-  const queue = createJobQueue(requestRedis, config.queue.prefix);
+  const queue = createJobQueue(requestRedis, config.queue.prefix, config.operators.jobRetention, tracing?.queueTelemetry);
+  const inspector = createQueueInspector(requestRedis, config.queue.prefix);
+  const metrics = createWorkerMetrics({ queueStats: () => inspector.stats() });
 
   const handlers = createJobHandlers({
     ...repositories,
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
     auditCursor: createRedisAuditCursor(requestRedis, config.queue.prefix),
     settings: workerSettingsFrom(config),
     log,
-  });
+  }, metrics.observeJob);
   const worker = startJobWorker({
     connection: blockingRedis,
     prefix: config.queue.prefix,
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
     concurrency: config.worker.concurrency,
     lockDurationMs: config.worker.lockDurationMs,
     stalledIntervalMs: config.worker.stalledIntervalMs,
+    ...(tracing ? { telemetry: tracing.queueTelemetry } : {}),
     onFailed: (job, jobId, error, willRetry) => log.warn({ job, jobId, willRetry, err: error }, "job failed"),
   });
 
@@ -65,8 +69,9 @@ async function main(): Promise<void> {
     async () => {
       await whenRedisReady(requestRedis, 5_000);
       await queue.scheduleEvery("reconcile", config.worker.reconcileIntervalMs);
+      await queue.scheduleEvery("audit", config.worker.auditIntervalMs);
     },
-    (error) => log.warn({ err: error }, "could not schedule reconciliation yet; retrying"),
+    (error) => log.warn({ err: error }, "could not schedule reconciliation and the audit yet; retrying"),
   );
 
   let stopping = false;
@@ -75,9 +80,10 @@ async function main(): Promise<void> {
     port: config.worker.healthPort,
     isStopping: () => stopping,
     onNotReady: (report) => log.warn({ dependencies: report.dependencies }, "not ready"),
+    metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics(), tokenSha256: config.operators.metricsTokenSha256 },
     readiness: () =>
       checkDependencies({
-        mongodb: () => pingMongo(mongo.db),
+        database: () => store.ping(),
         redis: () => pingRedis(requestRedis),
         storage: () => storage.ping(),
       }),
@@ -105,10 +111,12 @@ async function main(): Promise<void> {
       await worker.close(config.shutdownTimeoutMs);
       scheduling.cancel();
       await queue.close();
+      await inspector.close();
       await health.close();
       await Promise.allSettled([blockingRedis.quit(), requestRedis.quit()]);
-      await mongo.close();
+      await store.close();
       storage.close();
+      await tracing?.shutdown();
       log.info("stopped");
     } catch (error) {
       log.error({ err: error }, "shutdown failed");

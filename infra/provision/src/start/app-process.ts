@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import type { Writable } from "node:stream";
 import { createInterface } from "node:readline";
 import { withParentDeathSignal } from "../parent-death-signal.ts";
 import { signalProcessGroup } from "../process-reaper.ts";
@@ -13,7 +14,20 @@ export interface AppProcessSpec {
   env: NodeJS.ProcessEnv;
   /** ANSI colour code for the prefix. */
   color: number;
+  /**
+   * Where every output line goes as well (`.data/logs/<name>.log`). With it, only warnings,
+   * errors and lines that are not pino JSON reach the terminal, unless `verbose`.
+   */
+  log?: { stream: Writable; verbose: boolean };
 }
+
+/** pino's numeric level of a JSON log line, or null for any other line. */
+function pinoLevel(line: string): number | null {
+  if (!line.startsWith("{")) return null;
+  const match = /"level":(\d+)/.exec(line);
+  return match ? Number(match[1]) : null;
+}
+const PINO_WARN = 40;
 
 /** One of the project's own services, run as a child with its output prefixed. */
 export class AppProcess {
@@ -32,13 +46,23 @@ export class AppProcess {
       this.#child.once("exit", (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`));
     });
     const prefix = process.stdout.isTTY ? `\x1b[${spec.color}m[${spec.name}]\x1b[0m` : `[${spec.name}]`;
+    const { log } = spec;
     for (const stream of [this.#child.stdout, this.#child.stderr]) {
-      if (stream) createInterface({ input: stream }).on("line", (line) => process.stdout.write(`${prefix} ${line}\n`));
+      if (!stream) continue;
+      createInterface({ input: stream }).on("line", (line) => {
+        log?.stream.write(`${line}\n`);
+        const level = pinoLevel(line);
+        if (!log || log.verbose || level === null || level >= PINO_WARN) process.stdout.write(`${prefix} ${line}\n`);
+      });
     }
   }
 
   get name(): string {
     return this.#spec.name;
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
   }
 
   get running(): boolean {

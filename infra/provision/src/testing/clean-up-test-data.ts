@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import { DeleteObjectsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { Redis } from "ioredis";
 import { MongoClient } from "mongodb";
@@ -5,9 +6,18 @@ import { createS3Client } from "../s3-bucket.ts";
 import type { ServiceSettings } from "../service-settings.ts";
 import type { TestNames } from "./unique-names.ts";
 
-/** Drops the test's database, its Redis keys (`<queuePrefix>:*`) and its S3 objects. */
+/** Drops the test's databases (MongoDB and SQLite), its Redis keys (`<queuePrefix>:*`) and its S3 objects. */
 export async function cleanUpTestData(services: ServiceSettings, names: TestNames): Promise<void> {
-  await Promise.all([dropDatabase(services.mongoUrl, names.database), deleteRedisKeys(services.redisUrl, `${names.queuePrefix}:*`), deleteObjects(services, names.keyPrefix)]);
+  await Promise.all([
+    dropDatabase(services.mongoUrl, names.database),
+    removeSqliteFiles(names.sqlitePath),
+    deleteRedisKeys(services.redisUrl, `${names.queuePrefix}:*`),
+    deleteObjects(services, names.keyPrefix),
+  ]);
+}
+
+async function removeSqliteFiles(path: string): Promise<void> {
+  await Promise.all(["", "-wal", "-shm"].map((suffix) => rm(`${path}${suffix}`, { force: true })));
 }
 
 async function dropDatabase(url: string, database: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "./config.ts";
 import { ConfigError } from "./config-reader.ts";
@@ -31,6 +32,16 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ DEPENDENCY_TIMEOUT_MS: "10" })).toThrow(/DEPENDENCY_TIMEOUT_MS/);
   });
 
+  it("picks the embedded SQLite store unless MongoDB is asked for", () => {
+    expect(parseConfig({}).store).toEqual({ kind: "sqlite", path: ".data/ingest.sqlite" });
+    expect(parseConfig({ SQLITE_PATH: "/var/lib/ingest/db.sqlite" }).store).toEqual({ kind: "sqlite", path: "/var/lib/ingest/db.sqlite" });
+    expect(parseConfig({ MONGO_URL: "mongodb://db:27017" }).store).toEqual({ kind: "mongodb", url: "mongodb://db:27017", dbName: "image_ingest", timeoutMs: 5_000 });
+    expect(parseConfig({ STORE: "mongodb", MONGO_DB: "shop" }).store).toEqual({ kind: "mongodb", url: "mongodb://127.0.0.1:27017", dbName: "shop", timeoutMs: 5_000 });
+    // An explicit STORE wins over a MONGO_URL left in the environment.
+    expect(parseConfig({ STORE: "sqlite", MONGO_URL: "mongodb://db:27017" }).store.kind).toBe("sqlite");
+    expect(() => parseConfig({ STORE: "postgres" })).toThrow(/STORE/);
+  });
+
   it("lists every bad variable in one error", () => {
     let error: unknown;
     try {
@@ -54,5 +65,35 @@ describe("parseConfig", () => {
 
   it("requires issuer and audience with a JWKS", () => {
     expect(() => parseConfig({ OAUTH_JWKS_FILE: "/tmp/jwks.json" })).toThrow(/OAUTH_ISSUER and OAUTH_AUDIENCE/);
+  });
+
+  it("reads the operators' settings: hashed secrets, rate limits, job retention", () => {
+    const defaults = parseConfig({}).operators;
+    expect(defaults.metricsTokenSha256).toBeUndefined();
+    expect(defaults.admin.tokenSha256).toBeUndefined();
+    expect(defaults.rateLimit).toEqual({ enabled: true, uploads: { max: 120, windowMs: 60_000 }, requests: { max: 1200, windowMs: 60_000 }, redisTimeoutMs: 100 });
+    expect(defaults.jobRetention).toEqual({ completedCount: 1000, completedAgeSeconds: 86_400, failedAgeSeconds: 604_800 });
+
+    const secret = "s3cret-s3cret-s3cret";
+    const config = parseConfig({ ADMIN_TOKEN: secret, METRICS_TOKEN: secret, RATE_LIMIT_UPLOADS: "10/s" }).operators;
+    const hash = createHash("sha256").update(secret).digest("hex");
+    expect(config.admin.tokenSha256).toBe(hash);
+    expect(config.metricsTokenSha256).toBe(hash);
+    expect(JSON.stringify(config)).not.toContain(secret);
+    expect(config.rateLimit.uploads).toEqual({ max: 10, windowMs: 1_000 });
+    expect(parseConfig({ ADMIN_TOKEN_SHA256: hash.toUpperCase() }).operators.admin.tokenSha256).toBe(hash);
+  });
+
+  it("names every bad operators' variable", () => {
+    let problems = "";
+    try {
+      parseConfig({ RATE_LIMIT_REQUESTS: "lots", ADMIN_TOKEN_SHA256: "abc", METRICS_TOKEN: "short", ADMIN_OAUTH_SCOPE: "true" });
+    } catch (error) {
+      problems = (error as ConfigError).problems.join("\n");
+    }
+    expect(problems).toMatch(/RATE_LIMIT_REQUESTS: a rate limit is/);
+    expect(problems).toMatch(/METRICS_TOKEN must be at least 16 characters/);
+    expect(problems).toMatch(/ADMIN_TOKEN_SHA256 must be 64 hex characters/);
+    expect(problems).toMatch(/ADMIN_OAUTH_SCOPE needs OAUTH_JWKS_URL or OAUTH_JWKS_FILE/);
   });
 });

@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
+import { STORE_KINDS, type StoreSettings } from "../store/store.ts";
+import { parseRateLimit, type RateLimit } from "../limits/rate-limit.ts";
 import { ConfigReader, type EnvMap } from "./config-reader.ts";
 
 export const STORAGE_DRIVERS = ["fs", "s3"] as const;
@@ -13,16 +16,12 @@ export interface Config {
   /** Base of every public image URL: `<publicBaseUrl>/<companyId>/products/<id>/images/<imageId>.<ext>`. */
   readonly publicBaseUrl: string;
   /**
-   * Deadline of one call to a dependency (an S3 request, a MongoDB operation, a Redis command):
-   * past it the call fails, and a request waiting on it answers 503 with Retry-After. Default 5 s.
+   * Deadline of one call to a dependency (an S3 request, a MongoDB operation): past it the call
+   * fails, and a request waiting on it answers 503 with Retry-After. Default 5 s.
    */
   readonly dependencyTimeoutMs: number;
-  readonly mongo: {
-    readonly url: string;
-    readonly dbName: string;
-    /** Deadline of one MongoDB operation on the wire (DEPENDENCY_TIMEOUT_MS). */
-    readonly timeoutMs: number;
-  };
+  /** The database: embedded SQLite (one machine, the default) or MongoDB (several machines). */
+  readonly store: StoreSettings;
   readonly redis: { readonly url: string };
   readonly queue: { readonly prefix: string };
   readonly storage: {
@@ -76,6 +75,8 @@ export interface Config {
     readonly maxPixels: number;
     readonly imageTimeoutSeconds: number;
     readonly reconcileIntervalMs: number;
+    /** How often the full audit (every ready image against its product, every object against the ledger) starts. Default a day. */
+    readonly auditIntervalMs: number;
     /** Age after which a staged object that was never appended counts as abandoned. */
     readonly stagedGraceMs: number;
     /**
@@ -85,6 +86,35 @@ export interface Config {
     readonly lockDurationMs: number;
     /** How often workers look for jobs whose lock lapsed (BullMQ `stalledInterval`). Default 30 s. */
     readonly stalledIntervalMs: number;
+  };
+  // --- operators' view (issue 9): metrics, rate limits, queue dashboard, job retention ---
+  readonly operators: {
+    /** sha256 (hex) of the bearer token /metrics asks for; undefined: /metrics is open. */
+    readonly metricsTokenSha256: string | undefined;
+    readonly rateLimit: {
+      readonly enabled: boolean;
+      /** Per credential, for POST .../images. Default 120/min. */
+      readonly uploads: RateLimit;
+      /** Per credential, for every other /api/v1 request. Default 1200/min. */
+      readonly requests: RateLimit;
+      /** The limiter's Redis command timeout; past it the request goes through (fail open). Default 100 ms. */
+      readonly redisTimeoutMs: number;
+    };
+    readonly admin: {
+      /** sha256 (hex) of the admin secret; undefined (and no OAuth): the dashboard is off. */
+      readonly tokenSha256: string | undefined;
+      /** Whether an OAuth token with scope `admin` opens the dashboard (needs a JWKS). */
+      readonly oauthScope: boolean;
+      readonly readOnly: boolean;
+    };
+    /** BullMQ job retention: completed jobs by count and age, failed ones by age. */
+    readonly jobRetention: {
+      readonly completedCount: number;
+      readonly completedAgeSeconds: number;
+      readonly failedAgeSeconds: number;
+    };
+    /** OpenTelemetry traces over OTLP/HTTP; off by default (then no OTel code is loaded). */
+    readonly tracing: { readonly enabled: boolean; readonly otlpEndpoint: string };
   };
 }
 
@@ -114,11 +144,7 @@ export function parseConfig(env: EnvMap): Config {
     shutdownTimeoutMs: read.integer("SHUTDOWN_TIMEOUT_MS", 10_000, { min: 0, max: 600_000 }),
     publicBaseUrl,
     dependencyTimeoutMs: reliability.dependencyTimeoutMs,
-    mongo: {
-      url: read.url("MONGO_URL", "mongodb://127.0.0.1:27017", ["mongodb:", "mongodb+srv:"]),
-      dbName: read.string("MONGO_DB", "image_ingest"),
-      timeoutMs: reliability.dependencyTimeoutMs,
-    },
+    store: readStore(read, env, reliability.dependencyTimeoutMs),
     redis: { url: read.url("REDIS_URL", "redis://127.0.0.1:6379", ["redis:", "rediss:"]) },
     queue: { prefix: read.string("QUEUE_PREFIX", "bull") },
     storage: {
@@ -161,13 +187,40 @@ export function parseConfig(env: EnvMap): Config {
       maxPixels: read.integer("MAX_INPUT_PIXELS", 40_000_000, { min: 1, max: 268_402_689 }),
       imageTimeoutSeconds: read.integer("IMAGE_TIMEOUT_SECONDS", 30, { min: 1, max: 3_600 }),
       reconcileIntervalMs: read.integer("RECONCILE_INTERVAL_MS", 60_000, { min: 1_000, max: 86_400_000 }),
+      auditIntervalMs: read.integer("AUDIT_INTERVAL_MS", 86_400_000, { min: 60_000, max: 30 * 86_400_000 }),
       stagedGraceMs: read.integer("STAGED_GRACE_MS", 15 * 60_000, { min: 0, max: 7 * 86_400_000 }),
       lockDurationMs: read.integer("WORKER_LOCK_DURATION_MS", 30_000, { min: 1_000, max: 3_600_000 }),
       stalledIntervalMs: read.integer("WORKER_STALLED_INTERVAL_MS", 30_000, { min: 1_000, max: 3_600_000 }),
     },
+    // --- operators' view (issue 9) ---
+    operators: {
+      metricsTokenSha256: secretSha256(read, "METRICS_TOKEN"),
+      rateLimit: {
+        enabled: read.boolean("RATE_LIMIT_ENABLED", true),
+        uploads: rateLimit(read, "RATE_LIMIT_UPLOADS", "120/min"),
+        requests: rateLimit(read, "RATE_LIMIT_REQUESTS", "1200/min"),
+        redisTimeoutMs: read.integer("RATE_LIMIT_REDIS_TIMEOUT_MS", 100, { min: 10, max: 5_000 }),
+      },
+      admin: {
+        tokenSha256: secretSha256(read, "ADMIN_TOKEN") ?? sha256Hex(read, "ADMIN_TOKEN_SHA256"),
+        oauthScope: read.boolean("ADMIN_OAUTH_SCOPE", false),
+        readOnly: read.boolean("ADMIN_READ_ONLY", false),
+      },
+      jobRetention: {
+        completedCount: read.integer("JOBS_KEEP_COMPLETED", 1_000, { min: 0, max: 1_000_000 }),
+        completedAgeSeconds: read.integer("JOBS_KEEP_COMPLETED_SECONDS", 86_400, { min: 0, max: 90 * 86_400 }),
+        failedAgeSeconds: read.integer("JOBS_KEEP_FAILED_SECONDS", 7 * 86_400, { min: 0, max: 365 * 86_400 }),
+      },
+      tracing: {
+        enabled: read.boolean("TRACING_ENABLED", false),
+        otlpEndpoint: read.url("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318", ["http:", "https:"]),
+      },
+    },
   };
 
   const { oauth } = config.api;
+  if (read.optionalString("ADMIN_TOKEN") && read.optionalString("ADMIN_TOKEN_SHA256")) read.problem("set only one of ADMIN_TOKEN and ADMIN_TOKEN_SHA256");
+  if (config.operators.admin.oauthScope && !oauth.jwksUrl && !oauth.jwksFile) read.problem("ADMIN_OAUTH_SCOPE needs OAUTH_JWKS_URL or OAUTH_JWKS_FILE");
   if (oauth.jwksUrl && oauth.jwksFile) read.problem("set only one of OAUTH_JWKS_URL and OAUTH_JWKS_FILE");
   if ((oauth.jwksUrl || oauth.jwksFile) && (!oauth.issuer || !oauth.audience)) {
     read.problem("OAUTH_ISSUER and OAUTH_AUDIENCE are required when a JWKS is configured");
@@ -175,6 +228,42 @@ export function parseConfig(env: EnvMap): Config {
   if (driver === "s3" && !config.storage.s3.endpoint && !config.storage.s3.region) read.problem("S3_REGION is required for AWS S3");
   read.assertValid();
   return deepFreeze(config);
+}
+
+/** MongoDB when asked for, or when MONGO_URL is set and STORE is not; else the embedded SQLite file. */
+function readStore(read: ConfigReader, env: EnvMap, timeoutMs: number): StoreSettings {
+  const kind = read.oneOf("STORE", STORE_KINDS, env.MONGO_URL ? "mongodb" : "sqlite");
+  if (kind === "sqlite") return { kind, path: read.string("SQLITE_PATH", ".data/ingest.sqlite") };
+  return {
+    kind,
+    url: read.url("MONGO_URL", "mongodb://127.0.0.1:27017", ["mongodb:", "mongodb+srv:"]),
+    dbName: read.string("MONGO_DB", "image_ingest"),
+    timeoutMs,
+  };
+}
+
+function rateLimit(read: ConfigReader, name: string, fallback: string): RateLimit {
+  const text = read.string(name, fallback);
+  try {
+    return parseRateLimit(text);
+  } catch (error) {
+    read.problem(`${name}: ${(error as Error).message}`);
+    return parseRateLimit(fallback);
+  }
+}
+
+/** A secret given in plain text is kept only as its sha256, so the config object never holds it. */
+function secretSha256(read: ConfigReader, name: string): string | undefined {
+  const secret = read.optionalString(name);
+  if (secret === undefined) return undefined;
+  if (secret.length < 16) read.problem(`${name} must be at least 16 characters`);
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+function sha256Hex(read: ConfigReader, name: string): string | undefined {
+  const value = read.optionalString(name)?.toLowerCase();
+  if (value !== undefined && !/^[0-9a-f]{64}$/.test(value)) read.problem(`${name} must be 64 hex characters (a sha256), got ${value.length} characters`);
+  return value;
 }
 
 function deepFreeze<T>(value: T): T {

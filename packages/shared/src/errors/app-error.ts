@@ -17,6 +17,7 @@ export type AppErrorCode =
   | "conflict"
   | "body_too_slow"
   | "busy"
+  | "rate_limited"
   | "dependency_unavailable";
 
 export class AppError extends Error {

@@ -1,4 +1,4 @@
-export type DependencyName = "mongodb" | "redis" | "storage";
+export type DependencyName = "database" | "redis" | "storage";
 
 export interface ReadinessReport {
   readonly ready: boolean;

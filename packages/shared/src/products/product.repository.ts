@@ -1,45 +1,13 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { type Collection, type Db, MongoServerError, ObjectId } from "mongodb";
-import { AppError } from "../errors/app-error.ts";
-import type { ImageEntry, Product, ProductFields } from "./product.types.ts";
+import type { Product, ProductFields } from "./product.types.ts";
 
-/**
- * Products are stored as immutable revisions: every change inserts revision `version + 1`, and a
- * unique index on (productId, version) lets exactly one concurrent writer win each version.
- *
- * Why not `findOneAndUpdate` with a capped `$push`? FerretDB v1 — one of our supported servers —
- * does not apply conditional updates atomically (measured: 50 concurrent capped pushes all
- * acknowledged, 10 entries kept). Unique indexes are enforced atomically on every server we
- * support, so optimistic concurrency over revisions is correct everywhere, needs no transaction,
- * and survives a crash at any point (a revision is either there or not).
- */
-interface ProductDoc {
-  _id: ObjectId;
-  companyId: string;
-  createdAt: Date;
-  deletedAt?: Date;
-}
-
-interface RevisionDoc {
-  _id: ObjectId;
-  productId: ObjectId;
-  companyId: string;
-  version: number;
-  name: string;
-  sku: string | null;
-  images: ImageEntry[];
-  deleted: boolean;
-  /** Set on old revisions whose content was dropped; the (productId, version) key stays. */
-  pruned?: true;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** The port every product store implements (SQLite and MongoDB adapters live in @ingest/store). */
 
 export type ProductChange = { readonly kind: "update"; readonly fields: ProductFields } | { readonly kind: "delete" };
 
 /**
  * Decides a change from the current state: `null` for "nothing to change", or throw an AppError
- * to refuse. Must be pure: under contention it runs again on the newer state.
+ * to refuse. Must be pure and synchronous: under contention it runs again on the newer state, and
+ * the SQLite adapter runs it inside its write transaction.
  */
 export type DecideChange<R> = (current: Product) => { change: ProductChange | null; result: R };
 
@@ -57,150 +25,12 @@ export interface ProductPage {
 
 export interface ProductRepository {
   create(companyId: string, fields: ProductFields): Promise<Product>;
+  /** Null for a missing, deleted or other company's product, and for an id of the wrong shape. */
   find(companyId: string, productId: string): Promise<Product | null>;
   list(companyId: string, page: { after?: string | undefined; limit: number }): Promise<ProductPage>;
+  /**
+   * Applies `decide`'s change atomically against the state it was decided on: no concurrent
+   * change is lost and a refusal (such as the image cap) holds whatever the concurrency.
+   */
   change<R>(companyId: string, productId: string, decide: DecideChange<R>): Promise<ChangeOutcome<R>>;
-  ensureIndexes(): Promise<void>;
-}
-
-const KEPT_REVISIONS = 10;
-const PRUNE_EVERY = 5;
-const MAX_ATTEMPTS = 200;
-const DUPLICATE_KEY = 11000;
-
-export function parseObjectId(id: string): ObjectId | null {
-  return /^[0-9a-f]{24}$/i.test(id) ? new ObjectId(id) : null;
-}
-
-export function createProductRepository(db: Db): ProductRepository {
-  const products: Collection<ProductDoc> = db.collection("products");
-  const revisions: Collection<RevisionDoc> = db.collection("product_revisions");
-
-  async function latestRevision(companyId: string, productId: ObjectId): Promise<RevisionDoc | null> {
-    return revisions.findOne({ productId, companyId }, { sort: { version: -1 } });
-  }
-
-  async function insertRevision(doc: RevisionDoc): Promise<boolean> {
-    try {
-      await revisions.insertOne(doc);
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
-      throw error;
-    }
-    // Old revisions are history, not state: their content is dropped, but never the revision
-    // itself. Deleting it would free its version number, and a writer that read the product
-    // long ago could then insert that old version, "win", and have its change silently lost
-    // (seen under 50 concurrent uploads: 21 acknowledged, 20 kept). Losing this cleanup to a
-    // crash costs only space.
-    // Done on every PRUNE_EVERY-th version only: an upload should not pay for a second write.
-    if (doc.version % PRUNE_EVERY === 0) {
-      await revisions.updateMany(
-        { productId: doc.productId, version: { $lte: doc.version - KEPT_REVISIONS }, pruned: { $exists: false } },
-        { $set: { pruned: true, images: [] } },
-      );
-    }
-    return true;
-  }
-
-  return {
-    async ensureIndexes() {
-      await revisions.createIndex({ productId: 1, version: 1 }, { unique: true, name: "product_version_unique" });
-      await products.createIndex({ companyId: 1, _id: 1 }, { name: "company_products" });
-    },
-
-    async create(companyId, fields) {
-      const now = new Date();
-      const productId = new ObjectId();
-      const revision: RevisionDoc = {
-        _id: new ObjectId(),
-        productId,
-        companyId,
-        version: 1,
-        name: fields.name,
-        sku: fields.sku,
-        images: [...fields.images],
-        deleted: false,
-        createdAt: now,
-        updatedAt: now,
-      };
-      // Revision first: a crash before the identity row leaves an unlisted but harmless revision.
-      await revisions.insertOne(revision);
-      await products.insertOne({ _id: productId, companyId, createdAt: now });
-      return toProduct(revision);
-    },
-
-    async find(companyId, productId) {
-      const id = parseObjectId(productId);
-      if (!id) return null;
-      const revision = await latestRevision(companyId, id);
-      return revision && !revision.deleted ? toProduct(revision) : null;
-    },
-
-    async list(companyId, { after, limit }) {
-      const afterId = after ? parseObjectId(after) : null;
-      const filter = { companyId, deletedAt: { $exists: false }, ...(afterId ? { _id: { $gt: afterId } } : {}) };
-      const rows = await products
-        .find(filter)
-        .sort({ _id: 1 })
-        .limit(limit + 1)
-        .toArray();
-      const pageRows = rows.slice(0, limit);
-      const ids = pageRows.map((row) => row._id);
-      const latest = new Map<string, RevisionDoc>();
-      for (const revision of await revisions.find({ companyId, productId: { $in: ids }, pruned: { $exists: false } }).toArray()) {
-        const key = revision.productId.toHexString();
-        const seen = latest.get(key);
-        if (!seen || seen.version < revision.version) latest.set(key, revision);
-      }
-      const page = ids.flatMap((id) => {
-        const revision = latest.get(id.toHexString());
-        return revision && !revision.deleted ? [toProduct(revision)] : [];
-      });
-      const last = pageRows.at(-1);
-      return { products: page, nextCursor: rows.length > limit && last ? last._id.toHexString() : null };
-    },
-
-    async change(companyId, productId, decide) {
-      const id = parseObjectId(productId);
-      if (!id) throw new AppError("product_not_found", "Product not found");
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const current = await latestRevision(companyId, id);
-        if (!current || current.deleted) throw new AppError("product_not_found", "Product not found");
-        const previous = toProduct(current);
-        const { change, result } = decide(previous);
-        if (change === null) return { previous, product: previous, result };
-        const next: RevisionDoc = {
-          ...current,
-          _id: new ObjectId(),
-          version: current.version + 1,
-          updatedAt: new Date(),
-          ...(change.kind === "update"
-            ? { name: change.fields.name, sku: change.fields.sku, images: [...change.fields.images] }
-            : { deleted: true }),
-        };
-        if (await insertRevision(next)) {
-          if (change.kind === "delete") await products.updateOne({ _id: id, companyId }, { $set: { deletedAt: next.updatedAt } });
-          return { previous, product: change.kind === "delete" ? previous : toProduct(next), result };
-        }
-        // Another writer took this version: back off a little (with jitter) and decide again.
-        await sleep(Math.random() * Math.min(50, 2 ** Math.min(attempt, 6)));
-      }
-      throw new AppError("busy", "The product is being changed by many requests at once; retry shortly.", {
-        headers: { "retry-after": "1" },
-      });
-    },
-  };
-}
-
-function toProduct(doc: RevisionDoc): Product {
-  return {
-    id: doc.productId.toHexString(),
-    companyId: doc.companyId,
-    name: doc.name,
-    sku: doc.sku,
-    images: doc.images.map((entry) => (entry.imageId ? { url: entry.url, imageId: entry.imageId } : { url: entry.url })),
-    version: doc.version,
-    createdAt: doc.createdAt,
-    updatedAt: doc.updatedAt,
-  };
 }

@@ -3,7 +3,8 @@
  * payload type and run-time parser side by side, so both ends agree at compile time and the
  * worker still refuses malformed data at run time.
  */
-export const QUEUE_NAME = "images";
+export const QUEUE_NAMES = ["images", "maintenance"] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface ProcessImagePayload {
   readonly imageId: string;
@@ -12,13 +13,32 @@ export interface DeleteImagePayload {
   readonly imageId: string;
 }
 export type ReconcilePayload = Record<string, never>;
+/** Empty to start (or take over a dead) audit; a continuation names its run and chunk. */
+export interface AuditPayload {
+  readonly runId?: string;
+  readonly chunk?: number;
+}
 
 export interface JobPayloads {
   "process-image": ProcessImagePayload;
   "delete-image": DeleteImagePayload;
+  /** One pass over the open work (staged, processing, removed images): milliseconds at any ledger size. */
   reconcile: ReconcilePayload;
+  /** The rare full audit: every ready image against its product, every stored object against the ledger. */
+  audit: AuditPayload;
 }
 export type JobName = keyof JobPayloads;
+
+/**
+ * Which BullMQ queue carries each job. Image work has its own lanes; reconciliation and the audit
+ * run on `maintenance`, one job at a time across every worker, so they never hold up an image.
+ */
+export const QUEUE_OF_JOB: { readonly [N in JobName]: QueueName } = {
+  "process-image": "images",
+  "delete-image": "images",
+  reconcile: "maintenance",
+  audit: "maintenance",
+};
 
 const IMAGE_ID = /^[0-9a-f]{24}$/;
 
@@ -28,10 +48,20 @@ function parseImagePayload(data: unknown): { imageId: string } {
   return { imageId };
 }
 
+function parseAuditPayload(data: unknown): AuditPayload {
+  const { runId, chunk } = (data ?? {}) as { runId?: unknown; chunk?: unknown };
+  if (runId === undefined && chunk === undefined) return {};
+  if (typeof runId !== "string" || !/^[0-9a-f]{16}$/.test(runId) || !Number.isSafeInteger(chunk) || (chunk as number) < 0) {
+    throw new PermanentJobError("an audit continuation needs a runId of 16 hex characters and a chunk number");
+  }
+  return { runId, chunk: chunk as number };
+}
+
 export const JOB_PARSERS: { readonly [N in JobName]: (data: unknown) => JobPayloads[N] } = {
   "process-image": parseImagePayload,
   "delete-image": parseImagePayload,
   reconcile: () => ({}),
+  audit: parseAuditPayload,
 };
 
 /**
@@ -39,7 +69,7 @@ export const JOB_PARSERS: { readonly [N in JobName]: (data: unknown) => JobPaylo
  * into the first while it is still waiting or running.
  */
 export function jobIdFor<N extends JobName>(name: N, payload: JobPayloads[N]): string | undefined {
-  if (name === "reconcile") return undefined;
+  if (name === "reconcile" || name === "audit") return undefined;
   return `${name}-${(payload as { imageId: string }).imageId}`;
 }
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { expectListingInKeyOrder } from "../../test/contracts/listing-order.contract.ts";
 import { createFsStorage } from "./fs.storage.ts";
 
 const dir = await mkdtemp(join(tmpdir(), "fs-storage-"));
@@ -20,6 +21,8 @@ describe("the filesystem adapter", () => {
     await storage.delete(["c/products/p/images/i.webp", "c/missing.png"]);
     expect(await storage.exists("c/products/p/images/i.webp")).toBe(false);
   });
+
+  it("lists keys in byte order, as S3 does, and resumes after a given key", () => expectListingInKeyOrder(storage));
 
   it("refuses path traversal", async () => {
     await expect(storage.put("../escape.png", Buffer.from("x"), { contentType: "image/png" })).rejects.toThrow(/unsafe/);

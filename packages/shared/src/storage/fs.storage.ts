@@ -60,8 +60,8 @@ export function createFsStorage(rootDir: string): Storage {
       await Promise.all(keys.map((key) => rm(pathOf(key), { force: true })));
     },
 
-    async *list(prefix) {
-      yield* walk(root, join(root, prefix.split("/").slice(0, -1).join("/")), prefix);
+    async *list(prefix, options = {}) {
+      yield* walk(root, join(root, prefix.split("/").slice(0, -1).join("/")), prefix, options.startAfter ?? "");
     },
 
     async ping() {
@@ -73,7 +73,11 @@ export function createFsStorage(rootDir: string): Storage {
   };
 }
 
-async function* walk(root: string, dir: string, prefix: string): AsyncGenerator<ObjectSummary> {
+/**
+ * Depth first, each folder's entries sorted with a folder named as if it ended in "/": that
+ * yields keys in the same byte order as S3 lists them, so `startAfter` means the same on both.
+ */
+async function* walk(root: string, dir: string, prefix: string, startAfter: string): AsyncGenerator<ObjectSummary> {
   let entries: import("node:fs").Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -81,13 +85,18 @@ async function* walk(root: string, dir: string, prefix: string): AsyncGenerator<
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
     throw error;
   }
+  const sortName = (entry: import("node:fs").Dirent) => Buffer.from(entry.isDirectory() ? `${entry.name}/` : entry.name);
+  entries.sort((a, b) => Buffer.compare(sortName(a), sortName(b)));
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      yield* walk(root, path, prefix);
+      const folder = `${relative(root, path).split(sep).join("/")}/`;
+      // Everything in this folder sorts before startAfter: skip it without reading it.
+      if (folder < startAfter && !startAfter.startsWith(folder)) continue;
+      yield* walk(root, path, prefix, startAfter);
     } else if (entry.isFile() && !entry.name.endsWith(".tmp")) {
       const key = relative(root, path).split(sep).join("/");
-      if (!key.startsWith(prefix)) continue;
+      if (!key.startsWith(prefix) || key <= startAfter) continue;
       const info = await stat(path);
       yield { key, size: info.size, lastModified: info.mtime };
     }

@@ -118,10 +118,14 @@ export function createS3Storage(settings: S3Settings): Storage & { ensureBucket(
       }
     },
 
-    async *list(prefix) {
+    async *list(prefix, options = {}) {
       let ContinuationToken: string | undefined;
+      // S3 lists keys in byte order; StartAfter resumes a walk after the last key it saw.
+      const StartAfter = options.startAfter === undefined ? undefined : `${settings.keyPrefix}${options.startAfter}`;
       do {
-        const out = await withDeadline((abortSignal) => client.send(new ListObjectsV2Command({ Bucket, Prefix: `${settings.keyPrefix}${prefix}`, ContinuationToken }), { abortSignal }));
+        const out = await withDeadline((abortSignal) =>
+          client.send(new ListObjectsV2Command({ Bucket, Prefix: `${settings.keyPrefix}${prefix}`, ContinuationToken, ...(ContinuationToken ? {} : { StartAfter }) }), { abortSignal }),
+        );
         for (const item of out.Contents ?? []) {
           if (!item.Key) continue;
           yield { key: item.Key.slice(settings.keyPrefix.length), size: item.Size ?? 0, lastModified: item.LastModified ?? new Date(0) };

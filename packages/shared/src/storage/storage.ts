@@ -27,8 +27,11 @@ export interface Storage {
   getBuffer(key: string, maxBytes: number): Promise<Buffer | null>;
   exists(key: string): Promise<boolean>;
   delete(keys: readonly string[]): Promise<void>;
-  /** Every key under a prefix, page by page; for the on-demand full sweep, never for routine work. */
-  list(prefix: string): AsyncIterable<ObjectSummary>;
+  /**
+   * Every key under a prefix in key order (byte order), page by page; with `startAfter`, only the
+   * keys after it, so a long walk can stop and resume. For the rare full audit, never for routine work.
+   */
+  list(prefix: string, options?: { startAfter?: string }): AsyncIterable<ObjectSummary>;
   /** Throws when the store does not answer. */
   ping(): Promise<void>;
   close(): void;

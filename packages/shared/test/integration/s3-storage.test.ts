@@ -1,6 +1,7 @@
 import { parseConfig } from "@ingest/shared";
 import { cleanUpTestData, testServiceEnv, testServices, uniqueTestNames } from "@ingest/provision/testing";
 import { afterAll, describe, expect, it } from "vitest";
+import { expectListingInKeyOrder } from "../contracts/listing-order.contract.ts";
 import { createS3Storage } from "../../src/storage/s3.storage.ts";
 import { ObjectTooLargeError } from "../../src/storage/storage.ts";
 
@@ -33,6 +34,8 @@ describe("the S3 adapter against a real S3 server", () => {
     expect(await storage.exists("c1/products/p1/images/a.png")).toBe(false);
     expect(await storage.get("c1/products/p1/images/a/320w.webp")).toBeNull();
   });
+
+  it("lists keys in byte order, as S3 does, and resumes after a given key", () => expectListingInKeyOrder(storage));
 
   it("refuses to write keys that could escape their prefix or that S3 cannot hold; reading them finds nothing, without asking", async () => {
     await expect(storage.put("../other-tenant/x.png", Buffer.from("x"), { contentType: "image/png" })).rejects.toThrow(/unsafe/);

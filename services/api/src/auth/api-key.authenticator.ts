@@ -17,7 +17,9 @@ export function createApiKeyAuthenticator(credentials: CredentialRepository, cac
     const record = await cache.get(lookupId, () => credentials.findApiKey(lookupId));
     // Compare even when the record is unusable, so timing does not tell which check failed.
     const matches = apiKeyMatches(key, record?.hash ?? "0".repeat(64));
-    if (!record || record.revokedAt !== null || !matches) throw invalidCredentials();
-    return { companyId: record.companyId, scopes: record.scopes, via: "api_key", credentialId: lookupId };
+    // A rotated key works until its grace period ends, checked on every request, cached or not.
+    const expired = record?.expiresAt != null && record.expiresAt.getTime() <= Date.now();
+    if (!record || record.revokedAt !== null || expired || !matches) throw invalidCredentials();
+    return { companyId: record.companyId, scopes: record.scopes, via: "api_key", credentialId: lookupId, rateLimit: record.rateLimit ?? null, admin: false };
   };
 }

@@ -39,7 +39,7 @@ export function createOAuthAuthenticator(options: {
     const jti = payload.jti;
     if (typeof companyId !== "string" || !COMPANY_ID.test(companyId) || typeof jti !== "string" || jti === "") throw invalidCredentials();
     if (await revoked.get(jti, () => credentials.isTokenRevoked(jti))) throw invalidCredentials();
-    return { companyId, scopes: scopesOf(payload), via: "oauth", credentialId: jti };
+    return { companyId, scopes: scopesOf(payload), via: "oauth", credentialId: jti, rateLimit: null, admin: hasAdminScope(payload) };
   };
 
   async function verify(token: string): Promise<JWTPayload> {
@@ -61,6 +61,10 @@ export function createOAuthAuthenticator(options: {
       });
     }
   }
+}
+
+function hasAdminScope(payload: JWTPayload): boolean {
+  return typeof payload.scope === "string" && payload.scope.split(" ").includes("admin");
 }
 
 function scopesOf(payload: JWTPayload): Scope[] {

@@ -8,12 +8,15 @@ declare module "fastify" {
   }
 }
 
-/** Owns the request-mode Redis connection (fails fast while Redis is away, reconnects alone). */
-async function redisPlugin(app: FastifyInstance, { connection }: { readonly connection: Redis }): Promise<void> {
+/**
+ * Owns the request-mode Redis connection (fails fast while Redis is away, reconnects alone) and
+ * the rate limiter's own one.
+ */
+async function redisPlugin(app: FastifyInstance, { connection, rateLimit }: { readonly connection: Redis; readonly rateLimit: Redis }): Promise<void> {
   app.decorate("redis", connection);
   app.addHook("onClose", async () => {
     // QUIT waits for Redis; when it is away there is nothing to say goodbye to.
-    await connection.quit().catch(() => connection.disconnect());
+    await Promise.all([connection, rateLimit].map((redis) => redis.quit().catch(() => redis.disconnect())));
   });
 }
 

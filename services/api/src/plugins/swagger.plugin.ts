@@ -11,11 +11,17 @@ async function swaggerPlugin(app: FastifyInstance): Promise<void> {
       info: {
         title: "Image ingestion API",
         version: "1.0.0",
-        description: 'Every error body is { "error": "..." }. See services/api/README.md for the error table.',
+        description:
+          'Every error body is { "error": "..." }; each operation lists the statuses it can return with example bodies. Every /api/v1 request spends a per-credential rate limit (x-ratelimit-* headers; 429 with Retry-After once spent). See services/api/README.md for the error table.',
       },
       components: {
         securitySchemes: {
-          bearerAuth: { type: "http", scheme: "bearer", description: "A tp_ API key or an OAuth 2.0 access token (JWT)." },
+          bearerAuth: {
+            type: "http",
+            scheme: "bearer",
+            description:
+              "`Authorization: Bearer <token>`: either a `tp_` API key (`pnpm cli keys create`; simplest, for server-to-server) or an OAuth 2.0 access token (a JWT from the configured issuer; scoped and revocable). Scopes: products:read, products:write.",
+          },
         },
       },
     },

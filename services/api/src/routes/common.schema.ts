@@ -6,14 +6,12 @@ export const errorSchema = {
   additionalProperties: false,
 } as const;
 
-export const errorResponses = { "4xx": errorSchema, "5xx": errorSchema } as const;
-
 export const bearerSecurity = [{ bearerAuth: [] }];
 
 export const productIdParams = {
   type: "object",
   required: ["id"],
-  properties: { id: { type: "string", description: "Product ID (a MongoDB ObjectId); anything else is 404." } },
+  properties: { id: { type: "string", description: "Product ID (24 hex characters); anything else is 404." } },
 } as const;
 
 export const imageUrlsSchema = {

@@ -1,6 +1,6 @@
-import { checkDependencies, pingMongo, pingRedis, type ReadinessReport } from "@ingest/shared";
+import { checkDependencies, pingRedis, type ReadinessReport } from "@ingest/shared";
 import type { AppDeps } from "../app-deps.ts";
-import { type AdmissionEvent, createAdmission } from "./admission.ts";
+import { type Admission, type AdmissionEvent, createAdmission } from "./admission.ts";
 import { createImageRemoval } from "./image-removal.service.ts";
 import { createImageStatusService, type ImageStatusService } from "./image-status.service.ts";
 import { createProductService, type ProductService } from "./product.service.ts";
@@ -14,6 +14,8 @@ export interface Services {
   readonly uploads: UploadService;
   readonly imageStatus: ImageStatusService;
   readonly readiness: () => Promise<ReadinessReport>;
+  /** The uploads' admission slots, read by the in-flight gauge. */
+  readonly admission: Admission;
 }
 
 /** Hooks for metrics; each listener must not throw. */
@@ -22,7 +24,15 @@ export interface ServiceEvents {
 }
 
 export function createServices(deps: AppDeps, events: ServiceEvents = {}): Services {
-  const { products, images } = deps.repositories;
+  const { products, images } = deps.store.repositories;
+  const admission = createAdmission(
+    {
+      total: deps.config.api.maxConcurrentUploads,
+      perCompany: deps.config.api.maxUploadsPerCompany,
+      perCredential: deps.config.api.maxUploadsPerCredential,
+    },
+    events.onAdmission,
+  );
   const removal = createImageRemoval({ images, queue: deps.queue, enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS });
   return {
     products: createProductService({ products, removal }),
@@ -31,21 +41,15 @@ export function createServices(deps: AppDeps, events: ServiceEvents = {}): Servi
       images,
       storage: deps.storage,
       queue: deps.queue,
-      admission: createAdmission(
-        {
-          total: deps.config.api.maxConcurrentUploads,
-          perCompany: deps.config.api.maxUploadsPerCompany,
-          perCredential: deps.config.api.maxUploadsPerCredential,
-        },
-        events.onAdmission,
-      ),
+      admission,
       publicBaseUrl: deps.config.publicBaseUrl,
       enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS,
     }),
     imageStatus: createImageStatusService({ products, images, publicBaseUrl: deps.config.publicBaseUrl }),
+    admission,
     readiness: () =>
       checkDependencies({
-        mongodb: () => pingMongo(deps.mongo.db),
+        database: () => deps.store.ping(),
         redis: () => pingRedis(deps.redis),
         storage: () => deps.storage.ping(),
       }),

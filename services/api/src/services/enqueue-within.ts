@@ -2,7 +2,7 @@ import type { JobName, JobPayloads, JobQueue } from "@ingest/shared";
 import type { FastifyBaseLogger } from "fastify";
 
 /**
- * Enqueues without ever making the caller wait long: the ledger in MongoDB already records the
+ * Enqueues without ever making the caller wait long: the ledger in the store already records the
  * intent, and reconciliation enqueues again whatever did not make it. Resolves whether the job
  * was accepted within `timeoutMs`; never throws.
  */

@@ -7,6 +7,7 @@ import {
   isDependencyUnavailable,
   type JobQueue,
   MAX_IMAGES_PER_PRODUCT,
+  newObjectId,
   originalKey,
   type Product,
   type ProductRepository,
@@ -20,7 +21,6 @@ import { emptyFile, fileTooLarge, imageCapReached, noFile, productNotFound, unsu
 import type { Admission } from "./admission.ts";
 import { enqueueWithin } from "./enqueue-within.ts";
 import { REVALIDATE } from "./file-cache.ts";
-import { newImageId } from "./image-id.ts";
 import type { ReceivedFile, UploadSource } from "./upload.types.ts";
 
 /** 5 MiB of file content is accepted; one byte more is 413. */
@@ -85,7 +85,7 @@ export function createUploadService(deps: {
    * append is the commit point. Before it, any failure deletes what was staged.
    */
   async function commit(product: Product, file: ReceivedFile, format: ImageFormat, log: FastifyBaseLogger): Promise<UploadResult> {
-    const imageId = newImageId();
+    const imageId = newObjectId();
     const key = originalKey(product.companyId, product.id, imageId, format);
     const url = publicUrl(deps.publicBaseUrl, key);
     const contentType = CONTENT_TYPE_BY_FORMAT[format];

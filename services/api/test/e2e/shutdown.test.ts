@@ -1,6 +1,7 @@
 import { findFreePort } from "@ingest/provision";
 import { cleanUpTestData, type TestNames, testServiceEnv, testServices, uniqueTestNames } from "@ingest/provision/testing";
-import { connectMongo, createRepositories } from "@ingest/shared";
+import { parseConfig } from "@ingest/shared";
+import { openStore } from "@ingest/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiProcess } from "../support/api-process.ts";
 import { call } from "../support/http.ts";
@@ -21,9 +22,9 @@ afterAll(async () => {
 
 describe("graceful shutdown", () => {
   it("on SIGTERM the API stops accepting, finishes the upload in flight (201), and exits 0", async () => {
-    const mongo = await connectMongo(env.MONGO_URL!, names.database);
-    const tenant = await createTenant(createRepositories(mongo.db));
-    await mongo.close();
+    const store = await openStore(parseConfig(env).store);
+    const tenant = await createTenant(store.repositories);
+    await store.close();
     const port = await findFreePort();
     const api = await startApiProcess(env, port);
     const productId = (await call(api.baseUrl, "POST", "/api/v1/products", { token: tenant.key, json: { name: "Battery" } })).body.id;

@@ -157,7 +157,9 @@ describe("the auth matrix, on every API route", () => {
 
 describe("revoking a key", () => {
   it("is refused by every replica within the auth cache TTL", async () => {
-    const replica = await startTestApp("auth replica", { ...issuer.env, MONGO_DB: t.config.mongo.dbName });
+    // The replica shares this app's database, whichever store it is.
+    const shared: Record<string, string> = t.config.store.kind === "sqlite" ? { SQLITE_PATH: t.config.store.path } : { MONGO_DB: t.config.store.dbName };
+    const replica = await startTestApp("auth replica", { ...issuer.env, ...shared }, {}, t.config.store.kind);
     try {
       const victim = await createTenant(t.repositories);
       const probe = (app: TestApp) => call(app.baseUrl, "GET", "/api/v1/products", { token: victim.key });
@@ -170,6 +172,24 @@ describe("revoking a key", () => {
     } finally {
       await replica.app.close();
     }
+  });
+});
+
+describe("a rotated key (expiresAt)", () => {
+  it("works until its grace period ends, then is refused like a revoked one", async () => {
+    const rotated = await createTenant(t.repositories);
+    const probe = () => call(t.baseUrl, "GET", "/api/v1/products", { token: rotated.key });
+    expect((await probe()).status).toBe(200);
+    const ends = new Date(Date.now() + 1_500);
+    expect(await t.repositories.credentials.expireApiKey(rotated.lookupIds.key, ends)).toBe(true);
+    // Never extended by a later, longer grace.
+    expect(await t.repositories.credentials.expireApiKey(rotated.lookupIds.key, new Date(Date.now() + 3_600_000))).toBe(false);
+    await eventually(async () => (await probe()).status === 401);
+    expect(Date.now()).toBeGreaterThanOrEqual(ends.getTime());
+    const refused = await probe();
+    expect(refused.body).toEqual({ error: "Invalid or expired credentials" });
+    // The other keys of the company are untouched.
+    expect((await call(t.baseUrl, "GET", "/api/v1/products", { token: rotated.readKey })).status).toBe(200);
   });
 });
 

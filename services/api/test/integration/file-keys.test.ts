@@ -46,7 +46,7 @@ describe("GET /files/ with keys no storage can hold", () => {
     const logLines: Record<string, unknown>[] = [];
     folder = driver === "fs" ? mkdtempSync(join(tmpdir(), "file-keys-")) : undefined;
     const env: Record<string, string> = folder ? { STORAGE_DRIVER: "fs", FS_STORAGE_DIR: folder } : {};
-    const app = await startTestApp("file keys", env, {}, { logLines });
+    const app = await startTestApp("file keys", env, {}, undefined, { logLines });
     t = app;
     for (const path of await impossibleKeys(app)) {
       const reply = await call(app.baseUrl, "GET", path);

@@ -107,7 +107,7 @@ describe("a hung dependency becomes a prompt 503 with Retry-After, and frees the
   it("the database frozen: reads and uploads answer 503 within the dependency timeout; afterwards all is well", async () => {
     mongo = await startMongoServer();
     // The API key is cached for AUTH_CACHE_TTL_MS; 0 makes every request ask the frozen database.
-    const { app, upload, productId, tenant } = await setUp({ MONGO_URL: mongo.url, AUTH_CACHE_TTL_MS: "0" });
+    const { app, upload, productId, tenant } = await setUp({ STORE: "mongodb", MONGO_URL: mongo.url, AUTH_CACHE_TTL_MS: "0" });
     expect((await upload()).status).toBe(201);
     mongo.server.pause();
     try {

@@ -34,6 +34,7 @@ describe("log levels mean something", () => {
           },
         }),
       },
+      undefined,
       { logLines },
     );
     t = app;

@@ -71,7 +71,7 @@ describe("no caller can take every upload slot", () => {
       API_MAX_UPLOADS_PER_COMPANY: "3",
       API_MAX_UPLOADS_PER_CREDENTIAL: "2",
       API_UPLOAD_MIN_KIB_PER_WINDOW: "0",
-    }, {}, { onAdmission: countAdmitted });
+    }, {}, undefined, { onAdmission: countAdmitted });
     t = app;
     const greedy = await createTenant(app.repositories);
     const other = await createTenant(app.repositories);
@@ -99,7 +99,7 @@ describe("a stalled or trickling body gives its slot back within seconds", () =>
   const env = { API_MAX_CONCURRENT_UPLOADS: "1", API_UPLOAD_MIN_KIB_PER_WINDOW: "16", API_UPLOAD_RATE_WINDOW_MS: "1000" };
 
   it("a body that goes quiet is cut with 408 in the error shape; the next upload gets the slot", async () => {
-    const app = await startTestApp("stalled body", env, {}, { onAdmission: countAdmitted });
+    const app = await startTestApp("stalled body", env, {}, undefined, { onAdmission: countAdmitted });
     t = app;
     const tenant = await createTenant(app.repositories);
     const productId = await newProduct(app, tenant);

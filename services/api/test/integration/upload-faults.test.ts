@@ -1,4 +1,5 @@
 import type { Repositories, Storage } from "@ingest/shared";
+import { TEST_STORES, type TestStore } from "@ingest/provision/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { call, uploadImage } from "../support/http.ts";
 import { imageBytes } from "../support/images.ts";
@@ -19,8 +20,8 @@ function networkError(): Error {
   return Object.assign(new Error("connection reset by peer"), { name: "MongoNetworkError" });
 }
 
-async function setUp(faults: Faults) {
-  const app = await startTestApp("upload faults", {}, faults);
+async function setUp(faults: Faults, store: TestStore) {
+  const app = await startTestApp(`upload faults ${store}`, {}, faults, store);
   t = app;
   const tenant = await createTenant(app.repositories);
   const productId: string = (await call(app.baseUrl, "POST", "/api/v1/products", { token: tenant.key, json: { name: "Battery" } })).body.id;
@@ -30,7 +31,8 @@ async function setUp(faults: Faults) {
   return { app, upload, imageUrls, records };
 }
 
-describe("failures after staging", () => {
+// Crash points are a promise-level suite: they run on both stores.
+describe.each(TEST_STORES)("failures after staging, on the %s store", (store) => {
   it("a storage write that fails half-way: 500 without internals, the object is deleted and the record closed", async () => {
     const { app, upload, imageUrls, records } = await setUp({
       storage: (real: Storage): Storage => ({
@@ -41,7 +43,7 @@ describe("failures after staging", () => {
           throw new Error("socket hang up talking to s3.internal:9000");
         },
       }),
-    });
+    }, store);
     const reply = await upload();
     expect(reply.status).toBe(500);
     expect(reply.body).toEqual({ error: "Internal server error" });
@@ -62,7 +64,7 @@ describe("failures after staging", () => {
           },
         },
       }),
-    });
+    }, store);
     const reply = await upload();
     expect(reply.status).toBe(201);
     expect(await imageUrls()).toEqual([reply.body.imageUrl]);
@@ -82,7 +84,7 @@ describe("failures after staging", () => {
           },
         },
       }),
-    });
+    }, store);
     const reply = await upload();
     expect(reply.status).toBe(503);
     expect(reply.body).toEqual({ error: "Service temporarily unavailable; retry shortly." });
@@ -110,7 +112,7 @@ describe("failures after staging", () => {
           },
         },
       }),
-    });
+    }, store);
     const reply = await upload();
     expect(reply.status).toBe(503);
     // The product holds the image after all: its bytes stay, and the ledger still says staged,

@@ -1,18 +1,16 @@
 import { findFreePort } from "@ingest/provision";
-import { cleanUpTestData, type TestNames, testServiceEnv, testServices, uniqueTestNames } from "@ingest/provision/testing";
+import { cleanUpTestData, defaultTestStore, type TestNames, type TestStore, testServiceEnv, testServices, uniqueTestNames } from "@ingest/provision/testing";
 import {
   type Config,
-  connectMongo,
   createJobQueue,
   createRedis,
-  createRepositories,
   createStorage,
-  ensureIndexes,
   type JobQueue,
   parseConfig,
   type Repositories,
   type Storage,
 } from "@ingest/shared";
+import { openStore } from "@ingest/store";
 import type { FastifyInstance } from "fastify";
 import { createApp, serverOptions } from "../../src/app.ts";
 import { loadJwks } from "../../src/auth/oauth.authenticator.ts";
@@ -48,12 +46,18 @@ export interface Observers {
   readonly onAdmission?: (event: AdmissionEvent) => void;
 }
 
-export async function startTestApp(label: string, env: Record<string, string> = {}, faults: Faults = {}, observers: Observers = {}): Promise<TestApp> {
+export async function startTestApp(
+  label: string,
+  env: Record<string, string> = {},
+  faults: Faults = {},
+  storeKind: TestStore = defaultTestStore(),
+  observers: Observers = {},
+): Promise<TestApp> {
   const services = testServices();
   const names = uniqueTestNames(label);
   const port = await findFreePort();
   const config = parseConfig({
-    ...testServiceEnv(services, names),
+    ...testServiceEnv(services, names, storeKind),
     API_HOST: "127.0.0.1",
     API_PORT: String(port),
     LOG_LEVEL: "silent",
@@ -63,20 +67,21 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     API_MAX_UPLOADS_PER_CREDENTIAL: "64",
     ...env,
   });
-  const mongo = await connectMongo(config.mongo.url, config.mongo.dbName, { timeoutMs: config.mongo.timeoutMs });
-  const repositories = createRepositories(mongo.db);
-  await ensureIndexes(repositories);
+  const store = await openStore(config.store);
+  const repositories = store.repositories;
   const redis = createRedis(config.redis.url, "request");
   redis.on("error", () => {});
   const storage = createStorage(config.storage);
-  const queue = createJobQueue(redis, config.queue.prefix);
+  const queue = createJobQueue(redis, config.queue.prefix, config.operators.jobRetention);
+  const rateLimitRedis = createRedis(config.redis.url, "request", { commandTimeoutMs: config.operators.rateLimit.redisTimeoutMs });
+  rateLimitRedis.on("error", () => {});
   const jwks = await loadJwks(config.api.oauth);
   const app = await createApp(
     {
       config,
-      mongo,
-      repositories: faults.repositories ? faults.repositories(repositories) : repositories,
+      store: faults.repositories ? { ...store, repositories: faults.repositories(repositories) } : store,
       redis,
+      rateLimitRedis,
       storage: faults.storage ? faults.storage(storage) : storage,
       queue,
       jwks,

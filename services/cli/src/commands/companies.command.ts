@@ -1,32 +1,42 @@
 import { randomBytes } from "node:crypto";
-import { COMPANY_ID, parseCommandArgs, requireOption } from "../args.ts";
-import { type Command, UsageError } from "../command.ts";
+import type { Command } from "@commander-js/extra-typings";
+import { CommandFailure, requireCompanyId, UsageError } from "../command.ts";
+import { runFor } from "../run-action.ts";
 
-const usage = `Usage:
-  pnpm cli companies create --name <name> [--id <id>] [--json]
-      Prints the new company's id (random unless --id; letters, digits, _ and - only).`;
+export function registerCompaniesCommand(program: Command): void {
+  const companies = program.command("companies").description("create and list companies (tenants)");
 
-export const companiesCommand: Command = {
-  name: "companies",
-  summary: "create companies (tenants)",
-  usage,
-  async run([sub, ...rest], context) {
-    if (sub !== "create") throw new UsageError(sub ? `unknown subcommand "companies ${sub}"` : "companies needs a subcommand");
-    const { values } = parseCommandArgs(rest, { name: { type: "string" }, id: { type: "string" }, json: { type: "boolean" } });
-    const name = requireOption(values.name, "--name");
-    const id = values.id ?? randomBytes(12).toString("hex");
-    if (!COMPANY_ID.test(id)) throw new UsageError("--id may hold only letters, digits, _ and - (at most 64)");
-    const { credentials } = await context.repositories();
-    if (await credentials.companyExists(id)) {
-      context.note(`Company ${id} already exists.`);
-      return 1;
-    }
-    await credentials.createCompany(id, name);
-    if (values.json) context.out(JSON.stringify({ companyId: id, name }));
-    else {
-      context.note(`Created company "${name}". Its id:`);
-      context.out(id);
-    }
-    return 0;
-  },
-};
+  companies
+    .command("create")
+    .description("create a company and print its id")
+    .requiredOption("--name <name>", "display name")
+    .option("--id <id>", "the id (letters, digits, _ and -; random if omitted)")
+    .action((options, command) =>
+      runFor(command, async (context) => {
+        const name = options.name.trim();
+        if (name === "") throw new UsageError("--name must not be empty");
+        const id = requireCompanyId(options.id ?? randomBytes(12).toString("hex"));
+        const { credentials } = await context.repositories();
+        if (await credentials.companyExists(id)) throw new CommandFailure(`Company ${id} already exists.`);
+        await credentials.createCompany(id, name);
+        context.result({ companyId: id, name }, () => {
+          context.note(`Created company "${name}". Its id:`);
+          context.out(id);
+        });
+      }),
+    );
+
+  companies
+    .command("list")
+    .description("list every company, oldest first")
+    .action((_options, command) =>
+      runFor(command, async (context) => {
+        const { credentials } = await context.repositories();
+        const rows = (await credentials.listCompanies()).map(({ id, name, createdAt }) => ({ companyId: id, name, createdAt: createdAt.toISOString() }));
+        context.result(rows, () => {
+          if (rows.length === 0) context.note("No companies. Create one with: pnpm cli companies create --name <name>");
+          for (const row of rows) context.out(`${row.companyId}  ${row.name}  created ${row.createdAt}`);
+        });
+      }),
+    );
+}

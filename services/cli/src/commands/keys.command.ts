@@ -1,97 +1,149 @@
-import { generateApiKey, parseScopes } from "@ingest/shared";
-import { COMPANY_ID, parseCommandArgs, requireOption } from "../args.ts";
-import { type Command, type CommandContext, UsageError } from "../command.ts";
+import { type Command, Option } from "@commander-js/extra-typings";
+import { type ApiKeyRecord, formatRateLimit, generateApiKey, parseRateLimit, parseScopes, type RateLimit, type Scope } from "@ingest/shared/auth";
+import { type CommandContext, CommandFailure, requireCompanyId, UsageError } from "../command.ts";
+import { durationUpTo } from "../option-parsers.ts";
+import { runFor } from "../run-action.ts";
 
-const usage = `Usage:
-  pnpm cli keys create --company <id> --scopes products:read,products:write [--name <name>] [--json]
-      Creates an API key and prints it once (only its hash is stored).
-  pnpm cli keys list [--company <id>] [--json]
-  pnpm cli keys revoke <lookupId>
-      Every API replica refuses the key within AUTH_CACHE_TTL_MS (at most 5 s).`;
+/** How long a rotated key keeps working by default: a day to roll the new one out. */
+const DEFAULT_GRACE_MS = 24 * 3600_000;
+const MAX_GRACE_MS = 30 * 24 * 3600_000;
 
-async function createKey(args: readonly string[], context: CommandContext): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    company: { type: "string" },
-    scopes: { type: "string" },
-    name: { type: "string" },
-    json: { type: "boolean" },
-  });
-  const companyId = requireOption(values.company, "--company");
-  let scopes: ReturnType<typeof parseScopes>;
-  try {
-    scopes = parseScopes(requireOption(values.scopes, "--scopes"));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (scopes.length === 0) throw new UsageError("--scopes needs at least one scope");
-  const { credentials } = await context.repositories();
-  if (!COMPANY_ID.test(companyId) || !(await credentials.companyExists(companyId))) {
-    context.note(`No company ${JSON.stringify(companyId)}. Create one with: pnpm cli companies create --name <name>`);
-    return 1;
-  }
-  const { key, lookupId, hash } = generateApiKey();
-  const name = values.name?.trim() || "unnamed";
-  await credentials.insertApiKey({ lookupId, companyId, name, hash, scopes });
-  if (values.json) {
-    context.out(JSON.stringify({ lookupId, companyId, name, scopes, apiKey: key }));
-  } else {
-    context.note(`Created key ${lookupId} for company ${companyId} (${scopes.join(", ")}). It is shown only this once:`);
-    context.out(key);
-  }
-  return 0;
-}
-
-async function listKeys(args: readonly string[], context: CommandContext): Promise<number> {
-  const { values } = parseCommandArgs(args, { company: { type: "string" }, json: { type: "boolean" } });
-  const { credentials } = await context.repositories();
-  const keys = await credentials.listApiKeys(values.company);
-  // Never the hash: it is not a secret by itself, but nothing here needs it.
-  const rows = keys.map(({ lookupId, companyId, name, scopes, createdAt, revokedAt }) => ({
+/** Never the hash: it is not a secret by itself, but nothing here needs it. */
+function keyRow({ lookupId, companyId, name, scopes, rateLimit, createdAt, revokedAt, expiresAt }: ApiKeyRecord) {
+  return {
     lookupId,
     companyId,
     name,
     scopes,
+    rateLimit: rateLimit ? formatRateLimit(rateLimit) : null,
     createdAt: createdAt.toISOString(),
     revokedAt: revokedAt ? revokedAt.toISOString() : null,
-  }));
-  if (values.json) {
-    context.out(JSON.stringify(rows));
-    return 0;
-  }
-  if (rows.length === 0) context.note("No keys.");
-  for (const row of rows) {
-    const state = row.revokedAt ? `revoked ${row.revokedAt}` : "active";
-    context.out(`${row.lookupId}  ${row.companyId}  ${row.name}  ${row.scopes.join(",")}  created ${row.createdAt}  ${state}`);
-  }
-  return 0;
+    expiresAt: expiresAt ? expiresAt.toISOString() : null,
+  };
 }
 
-async function revokeKey(args: readonly string[], context: CommandContext): Promise<number> {
-  const { positionals } = parseCommandArgs(args, {});
-  const [lookupId, ...extra] = positionals;
-  if (!lookupId || extra.length > 0) throw new UsageError("keys revoke takes exactly one <lookupId>");
+function stateOf(row: ReturnType<typeof keyRow>, now: number): string {
+  if (row.revokedAt) return `revoked ${row.revokedAt}`;
+  if (row.expiresAt) return Date.parse(row.expiresAt) <= now ? `expired ${row.expiresAt}` : `expires ${row.expiresAt}`;
+  return "active";
+}
+
+function scopesFrom(text: string): Scope[] {
+  let scopes: Scope[];
+  try {
+    scopes = parseScopes(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (scopes.length === 0) throw new UsageError("--scopes needs at least one scope");
+  return scopes;
+}
+
+function rateLimitFrom(text: string): RateLimit {
+  try {
+    return parseRateLimit(text);
+  } catch (error) {
+    throw new UsageError(`--rate-limit: ${(error as Error).message}`);
+  }
+}
+
+async function insertKey(context: CommandContext, companyId: string, name: string, scopes: readonly Scope[], rateLimit: RateLimit | null) {
   const { credentials } = await context.repositories();
-  if (!(await credentials.revokeApiKey(lookupId))) {
-    context.note(`No active key ${lookupId}.`);
-    return 1;
-  }
-  context.out(`Revoked key ${lookupId}; every replica refuses it within ${context.config.api.authCacheTtlMs} ms.`);
-  return 0;
+  const { key, lookupId, hash } = generateApiKey();
+  await credentials.insertApiKey({ lookupId, companyId, name, hash, scopes, rateLimit });
+  return { key, lookupId };
 }
 
-const SUBCOMMANDS: Readonly<Record<string, (args: readonly string[], context: CommandContext) => Promise<number>>> = {
-  create: createKey,
-  list: listKeys,
-  revoke: revokeKey,
-};
+export function registerKeysCommand(program: Command): void {
+  const keys = program.command("keys").description("create, list, revoke and rotate API keys");
 
-export const keysCommand: Command = {
-  name: "keys",
-  summary: "create, list and revoke API keys",
-  usage,
-  run([sub, ...rest], context) {
-    const run = sub ? SUBCOMMANDS[sub] : undefined;
-    if (!run) throw new UsageError(sub ? `unknown subcommand "keys ${sub}"` : "keys needs a subcommand");
-    return run(rest, context);
-  },
-};
+  keys
+    .command("create")
+    .description("create an API key and print it once (only its hash is stored)")
+    .requiredOption("--company <id>", "the company the key acts for")
+    .requiredOption("--scopes <list>", "comma-separated: products:read,products:write")
+    .option("--name <name>", "a label for humans", "unnamed")
+    .option("--rate-limit <budget>", "the key's own budget, <max>/<window> (20/s, 600/min, 5000/h), replacing RATE_LIMIT_REQUESTS and RATE_LIMIT_UPLOADS for it")
+    .action((options, command) =>
+      runFor(command, async (context) => {
+        const companyId = requireCompanyId(options.company.trim());
+        const scopes = scopesFrom(options.scopes);
+        const rateLimit = options.rateLimit === undefined ? null : rateLimitFrom(options.rateLimit);
+        const { credentials } = await context.repositories();
+        if (!(await credentials.companyExists(companyId))) {
+          throw new CommandFailure(`No company ${JSON.stringify(companyId)}. Create one with: pnpm cli companies create --name <name>`);
+        }
+        const name = options.name.trim() || "unnamed";
+        const { key, lookupId } = await insertKey(context, companyId, name, scopes, rateLimit);
+        const limit = rateLimit ? formatRateLimit(rateLimit) : null;
+        context.result({ lookupId, companyId, name, scopes, rateLimit: limit, apiKey: key }, () => {
+          context.note(`Created key ${lookupId} for company ${companyId} (${scopes.join(", ")}${limit ? `, limited to ${limit}` : ""}). It is shown only this once:`);
+          context.out(key);
+        });
+      }),
+    );
+
+  keys
+    .command("list")
+    .description("list keys: lookup id, company, name, scopes, state (never the key or its hash)")
+    .option("--company <id>", "only this company's keys")
+    .action((options, command) =>
+      runFor(command, async (context) => {
+        const { credentials } = await context.repositories();
+        const rows = (await credentials.listApiKeys(options.company)).map(keyRow);
+        const now = Date.now();
+        context.result(rows, () => {
+          if (rows.length === 0) context.note("No keys.");
+          for (const row of rows) {
+            const limit = row.rateLimit ? `  limit ${row.rateLimit}` : "";
+            context.out(`${row.lookupId}  ${row.companyId}  ${row.name}  ${row.scopes.join(",")}${limit}  created ${row.createdAt}  ${stateOf(row, now)}`);
+          }
+        });
+      }),
+    );
+
+  keys
+    .command("revoke")
+    .description("refuse a key at once (every API replica within AUTH_CACHE_TTL_MS, at most 5 s)")
+    .argument("<lookupId>", "the key's lookup id (keys list)")
+    .action((lookupId, _options, command) =>
+      runFor(command, async (context) => {
+        const { credentials } = await context.repositories();
+        if (!(await credentials.revokeApiKey(lookupId))) throw new CommandFailure(`No active key ${lookupId}.`);
+        context.result({ lookupId, revoked: true }, () =>
+          context.out(`Revoked key ${lookupId}; every replica refuses it within ${context.config.api.authCacheTtlMs} ms.`),
+        );
+      }),
+    );
+
+  keys
+    .command("rotate")
+    .description("make a new key with the same company, name and scopes; the old one keeps working for a grace period")
+    .argument("<lookupId>", "the key to replace")
+    .addOption(
+      new Option("--grace <duration>", "how long the old key still works: 0, 90s, 30m, 24h, 7d; at most 30d")
+        .argParser(durationUpTo(MAX_GRACE_MS, "30d"))
+        .default(DEFAULT_GRACE_MS, "24h"),
+    )
+    .action((lookupId, options, command) =>
+      runFor(command, async (context) => {
+        const graceMs = options.grace;
+        const { credentials } = await context.repositories();
+        const old = await credentials.findApiKey(lookupId);
+        const now = Date.now();
+        if (!old || old.revokedAt || (old.expiresAt && old.expiresAt.getTime() <= now)) throw new CommandFailure(`No active key ${lookupId}.`);
+        // The new key exists before the old one gets an end, so there is never a moment with neither.
+        const { key, lookupId: newLookupId } = await insertKey(context, old.companyId, old.name, old.scopes, old.rateLimit);
+        const oldExpiresAt = new Date(now + graceMs);
+        await credentials.expireApiKey(lookupId, oldExpiresAt);
+        const ends = (await credentials.findApiKey(lookupId))?.expiresAt ?? oldExpiresAt;
+        context.result(
+          { lookupId: newLookupId, companyId: old.companyId, name: old.name, scopes: old.scopes, apiKey: key, replaces: lookupId, oldKeyExpiresAt: ends.toISOString() },
+          () => {
+            context.note(`Key ${lookupId} keeps working until ${ends.toISOString()}. Its replacement ${newLookupId}, shown only this once:`);
+            context.out(key);
+          },
+        );
+      }),
+    );
+}

@@ -1,25 +1,37 @@
-import type { JobHandlers } from "@ingest/shared";
+import type { JobHandlers, JobName } from "@ingest/shared";
 import type { ReconcileDeps } from "../reconcile/reconcile-ledger.ts";
 import type { WorkerLog } from "../worker-log.ts";
+import { type AuditJobDeps, audit } from "./audit.handler.ts";
 import { type DeleteImageDeps, deleteImage } from "./delete-image.handler.ts";
 import { type ProcessImageDeps, processImage } from "./process-image.handler.ts";
 import { reconcile } from "./reconcile.handler.ts";
 
-/** Everything the three handlers need between them; each handler takes only its own slice. */
-export type WorkerDeps = ProcessImageDeps & DeleteImageDeps & ReconcileDeps & { readonly log: WorkerLog };
+/** Everything the handlers need between them; each handler takes only its own slice. */
+export type WorkerDeps = ProcessImageDeps & DeleteImageDeps & ReconcileDeps & AuditJobDeps & { readonly log: WorkerLog };
 
-/** One handler per job name (startJobWorker refuses to start with one missing), each timed and logged. */
-export function createJobHandlers(deps: WorkerDeps): JobHandlers {
-  return {
-    "process-image": (payload) => timed(deps.log, "process-image", payload, () => processImage(payload, deps)),
-    "delete-image": (payload) => timed(deps.log, "delete-image", payload, () => deleteImage(payload, deps)),
-    reconcile: (payload) => timed(deps.log, "reconcile", payload, () => reconcile(payload, deps)),
+/** Told of every handler run: how it ended, how long it took, and its result when it completed. */
+export type JobObserver = (name: JobName, outcome: "completed" | "failed", seconds: number, result: unknown) => void;
+
+/** One handler per job name (startJobWorker refuses to start with one missing), each timed, logged and observed (metrics). */
+export function createJobHandlers(deps: WorkerDeps, observe: JobObserver = () => {}): JobHandlers {
+  const timed = async <T>(job: JobName, payload: object, run: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    let result: T;
+    try {
+      result = await run();
+    } catch (error) {
+      observe(job, "failed", seconds(), undefined);
+      throw error;
+    }
+    observe(job, "completed", seconds(), result);
+    deps.log.info({ job, ...payload, result, ms: Math.round(seconds() * 1000) }, "job done");
+    return result;
   };
-}
-
-async function timed<T>(log: WorkerLog, job: string, payload: object, run: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  const result = await run();
-  log.info({ job, ...payload, result, ms: Math.round(performance.now() - started) }, "job done");
-  return result;
+  return {
+    "process-image": (payload) => timed("process-image", payload, () => processImage(payload, deps)),
+    "delete-image": (payload) => timed("delete-image", payload, () => deleteImage(payload, deps)),
+    reconcile: (payload) => timed("reconcile", payload, () => reconcile(payload, deps)),
+    audit: (payload) => timed("audit", payload, () => audit(payload, deps)),
+  };
 }

@@ -3,6 +3,7 @@ import {
   contentTypeOfKey,
   type Derivative,
   derivativeKey,
+  type ImageFormat,
   type ImageRecord,
   type ImageRepository,
   type ImageStatus,
@@ -47,9 +48,19 @@ export interface ProcessImageDeps {
   readonly log: WorkerLog;
 }
 
+/**
+ * `format` and `sinceUploadMs` (from the image record's creation, just before the upload's 201,
+ * to the verdict) feed the pipeline SLO metric; `derivativeBytes` counts what was written.
+ */
 export type ProcessImageResult =
-  | { readonly outcome: "ready"; readonly derivatives: number }
-  | { readonly outcome: "rejected"; readonly reason: RejectionReason }
+  | {
+      readonly outcome: "ready";
+      readonly derivatives: number;
+      readonly format: ImageFormat;
+      readonly sinceUploadMs: number;
+      readonly derivativeBytes: Readonly<Record<string, number>>;
+    }
+  | { readonly outcome: "rejected"; readonly reason: RejectionReason; readonly format: ImageFormat; readonly sinceUploadMs: number }
   | { readonly outcome: "discarded" }
   | { readonly outcome: "skipped"; readonly status: ImageStatus | "missing" };
 
@@ -137,7 +148,9 @@ export async function processImage({ imageId }: ProcessImagePayload, deps: Proce
     return { outcome: "discarded" };
   }
   deps.log.info({ imageId: image.id, derivatives: output.derivatives.length }, "image ready");
-  return { outcome: "ready", derivatives: output.derivatives.length };
+  const derivativeBytes: Record<string, number> = {};
+  for (const { derivative } of output.derivatives) derivativeBytes[derivative.format] = (derivativeBytes[derivative.format] ?? 0) + derivative.bytes;
+  return { outcome: "ready", derivatives: output.derivatives.length, format: image.format, sinceUploadMs: Date.now() - image.createdAt.getTime(), derivativeBytes };
 }
 
 async function readAndVerify(image: ImageRecord, deps: ProcessImageDeps, deadline: number): Promise<{ bytes: Buffer; decoded: DecodedImage }> {
@@ -225,7 +238,7 @@ async function rejectImage(image: ImageRecord, rejection: ImageRejection, deps: 
     await deps.images.transition(image.id, ["removed"], "deleted");
   }
   deps.log.warn({ imageId: image.id, reason: rejection.reason, detail: rejection.message }, "image rejected");
-  return { outcome: "rejected", reason: rejection.reason };
+  return { outcome: "rejected", reason: rejection.reason, format: image.format, sinceUploadMs: Date.now() - image.createdAt.getTime() };
 }
 
 function sha256(data: Buffer): string {

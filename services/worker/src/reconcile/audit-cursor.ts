@@ -1,22 +1,22 @@
 import type { Redis } from "@ingest/shared";
 
-/** Where the ledger audit stopped, so each run checks the next batch instead of the same one. */
+/** Where the full audit stands (a JSON document, see audit.ts), so a stopped audit resumes. */
 export interface AuditCursor {
   read(): Promise<string | null>;
-  write(imageId: string | null): Promise<void>;
+  write(state: string | null): Promise<void>;
 }
 
 /**
- * Kept in Redis beside the queue: losing it only restarts the audit from the first image.
- * Outside BullMQ's `<prefix>:images:*` namespace, so no job id can collide with it.
+ * Kept in Redis beside the queues: losing it only restarts the audit from the first image.
+ * Outside BullMQ's `<prefix>:<queue>:*` namespaces, so no job id can collide with it.
  */
 export function createRedisAuditCursor(redis: Redis, prefix: string): AuditCursor {
-  const key = `${prefix}:worker:reconcile-audit-cursor`;
+  const key = `${prefix}:worker:audit-state`;
   return {
     read: () => redis.get(key),
-    async write(imageId) {
-      if (imageId === null) await redis.del(key);
-      else await redis.set(key, imageId);
+    async write(state) {
+      if (state === null) await redis.del(key);
+      else await redis.set(key, state);
     },
   };
 }
@@ -26,8 +26,8 @@ export function createMemoryAuditCursor(): AuditCursor {
   let cursor: string | null = null;
   return {
     read: async () => cursor,
-    write: async (imageId) => {
-      cursor = imageId;
+    write: async (state) => {
+      cursor = state;
     },
   };
 }

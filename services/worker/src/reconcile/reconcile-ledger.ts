@@ -3,7 +3,6 @@ import type { DerivativeSettings } from "../images/image-objects.ts";
 import { isImageReferenced } from "../images/product-references.ts";
 import { retireImage } from "../images/retire-image.ts";
 import type { WorkerLog } from "../worker-log.ts";
-import type { AuditCursor } from "./audit-cursor.ts";
 
 export interface ReconcileDeps {
   readonly images: ImageRepository;
@@ -11,7 +10,6 @@ export interface ReconcileDeps {
   readonly credentials: CredentialRepository;
   readonly storage: Storage;
   readonly queue: Pick<JobQueue, "enqueue" | "isLive">;
-  readonly auditCursor: AuditCursor;
   readonly settings: DerivativeSettings & { readonly stagedGraceMs: number };
   readonly log: WorkerLog;
 }
@@ -23,11 +21,6 @@ export interface ReconcileOptions {
   readonly now?: Date;
   /** Most images looked at per step and run. Default 100. */
   readonly batchSize?: number;
-  /**
-   * Ready images whose product reference the audit checks per run (one product read each).
-   * Default 500: at the default interval, 30,000 an hour.
-   */
-  readonly auditBatchSize?: number;
   /** A `processing` image this long without a live job is queued again. Default 2 minutes. */
   readonly processingStaleMs?: number;
   /** A `removed` image this long without a live delete job is deleted here. Default 1 minute. */
@@ -37,7 +30,7 @@ export interface ReconcileOptions {
 export type ReconcileActionKind =
   /** processing, referenced, no live job: queued again */
   | "requeue"
-  /** staged past the grace period and referenced (a crash between append and status change) */
+  /** staged and already referenced by its product (the upload died between append and status change) */
   | "promote"
   /** staged past the grace period, never appended: its object is deleted */
   | "discard-staged"
@@ -55,8 +48,6 @@ export interface ReconcileAction {
 export interface ReconcileReport {
   readonly dryRun: boolean;
   readonly actions: ReconcileAction[];
-  /** Ready images whose product reference the audit checked this run. */
-  readonly audited: number;
   /** Expired token revocations forgotten; null in a dry run. */
   readonly revokedTokensPruned: number | null;
   readonly failures: { readonly imageId: string; readonly error: string }[];
@@ -65,10 +56,12 @@ export interface ReconcileReport {
 const MINUTE = 60_000;
 
 /**
- * Brings the ledger's intents to their end, from MongoDB alone (the bucket is never listed here):
- * work that lost its job is queued again, abandoned uploads and dropped images are freed, and a
- * rolling audit retires ready images whose product no longer lists them. Every step is bounded
- * and idempotent, so runs may overlap (the repeatable job and `pnpm cli reconcile`).
+ * Brings the ledger's open intents to their end, from the store alone (the bucket is never listed
+ * here): work that lost its job is queued again, uploads that died after their append are
+ * promoted, abandoned uploads and dropped images are freed. It reads only records that are not
+ * final (staged, processing, removed), through an index, so a pass over a ledger of millions of
+ * ready images and no open work costs milliseconds; the full audit is audit.ts, a rare job of its
+ * own. Every step is bounded and idempotent, so runs may overlap (the job and `pnpm cli reconcile`).
  * One image's failure does not stop the others: it is listed in `failures`, and the caller
  * decides (the job fails so BullMQ retries it; the CLI prints it and exits non-zero).
  */
@@ -77,7 +70,7 @@ export async function reconcileLedger(deps: ReconcileDeps, options: ReconcileOpt
   const now = options.now ?? new Date();
   const limit = options.batchSize ?? 100;
   const ago = (ms: number) => new Date(now.getTime() - ms);
-  const report: { -readonly [K in keyof ReconcileReport]: ReconcileReport[K] } = { dryRun, actions: [], audited: 0, revokedTokensPruned: null, failures: [] };
+  const report: { -readonly [K in keyof ReconcileReport]: ReconcileReport[K] } = { dryRun, actions: [], revokedTokensPruned: null, failures: [] };
 
   const act = async (kind: ReconcileActionKind, image: ImageRecord, perform: () => Promise<unknown>) => {
     report.actions.push({ kind, imageId: image.id, url: image.url });
@@ -102,14 +95,20 @@ export async function reconcileLedger(deps: ReconcileDeps, options: ReconcileOpt
     }
   });
 
-  // Staged past the grace period: the upload either died before its append, or after it.
-  await each(await deps.images.findStale("staged", ago(deps.settings.stagedGraceMs), limit), async (image) => {
+  // Staged: an upload in flight, or one that died before its append (freed after the grace period
+  // that in-flight uploads need), or after it (its product lists it: promoted on this very pass).
+  // Staged records exist only while uploads are in flight or after a crash, so this read is small.
+  const abandonedBefore = ago(deps.settings.stagedGraceMs);
+  await each(await deps.images.findStale("staged", now, limit), async (image) => {
     if (await isImageReferenced(deps.products, image)) {
       await act("promote", image, async () => {
-        await deps.images.transition(image.id, ["staged"], "processing");
-        await deps.queue.enqueue("process-image", { imageId: image.id }, { replaceFinished: true });
+        // The upload may be finishing this itself: the conditional move lets exactly one of us
+        // enqueue, and the job id collapses a second enqueue anyway.
+        if (await deps.images.transition(image.id, ["staged"], "processing")) {
+          await deps.queue.enqueue("process-image", { imageId: image.id }, { replaceFinished: true });
+        }
       });
-    } else {
+    } else if (image.updatedAt < abandonedBefore) {
       await act("discard-staged", image, () => retireImage(image, deps));
     }
   });
@@ -120,18 +119,6 @@ export async function reconcileLedger(deps: ReconcileDeps, options: ReconcileOpt
       await act("delete-removed", image, () => retireImage(image, deps));
     }
   });
-
-  // Audit: a slice of the ready images per run, wrapping around. Catches a product deleted (or an
-  // image dropped) by a request that died before it recorded the removal.
-  const cursor = await deps.auditCursor.read();
-  const auditLimit = options.auditBatchSize ?? 500;
-  const batch = await deps.images.findAfter(["ready"], cursor, auditLimit);
-  report.audited = batch.length;
-  await each(batch, async (image) => {
-    if (image.updatedAt > ago(MINUTE)) return; // just finished: its removal may be on its way
-    if (!(await isImageReferenced(deps.products, image))) await act("retire-unreferenced", image, () => retireImage(image, deps));
-  });
-  if (!dryRun) await deps.auditCursor.write(batch.length < auditLimit ? null : (batch.at(-1)?.id ?? null));
 
   if (!dryRun) report.revokedTokensPruned = await deps.credentials.pruneRevokedTokens(now);
 

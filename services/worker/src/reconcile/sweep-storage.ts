@@ -11,6 +11,10 @@ export interface SweepDeps {
 export interface SweepOptions {
   readonly dryRun?: boolean;
   readonly now?: Date;
+  /** Resume after this key (the `lastKey` of an earlier, unfinished sweep). Default: from the start. */
+  readonly startAfter?: string;
+  /** Stop after this many objects; the report then says `done: false`. Default: no limit. */
+  readonly limit?: number;
 }
 
 export type SweepReason =
@@ -28,6 +32,10 @@ export interface SweepReport {
   readonly deleted: { readonly key: string; readonly reason: SweepReason }[];
   /** Keys that do not follow the image layout; never deleted, only counted. */
   readonly unrecognised: number;
+  /** The last key looked at, where a sweep that stopped at its limit resumes. */
+  readonly lastKey: string | null;
+  /** False when the sweep stopped at its limit before the end of the listing. */
+  readonly done: boolean;
 }
 
 /** `<companyId>/products/<productId>/images/<imageId>.<ext>` or `.../images/<imageId>/<derivative>` */
@@ -36,7 +44,7 @@ const DELETE_BATCH = 500;
 const CACHE_LIMIT = 10_000;
 
 /**
- * The on-demand full sweep: lists the whole bucket (under this deployment's key prefix) and
+ * The storage half of the full audit: lists the whole bucket (under this deployment's key prefix) and
  * deletes every object no live image record accounts for. Routine reconciliation never needs
  * it; it is for audits and for recovering from bugs. Objects younger than the staging grace
  * period are left alone, so an upload in flight is never swept.
@@ -44,7 +52,16 @@ const CACHE_LIMIT = 10_000;
 export async function sweepStorage(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepReport> {
   const dryRun = options.dryRun ?? false;
   const youngAfter = (options.now ?? new Date()).getTime() - deps.settings.stagedGraceMs;
-  const report: { -readonly [K in keyof SweepReport]: SweepReport[K] } = { dryRun, scanned: 0, kept: 0, deleted: [], unrecognised: 0 };
+  const report: { -readonly [K in keyof SweepReport]: SweepReport[K] } = {
+    dryRun,
+    scanned: 0,
+    kept: 0,
+    deleted: [],
+    unrecognised: 0,
+    lastKey: options.startAfter ?? null,
+    done: true,
+  };
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const records = new Map<string, ImageRecord | null>();
   let pending: string[] = [];
 
@@ -53,8 +70,13 @@ export async function sweepStorage(deps: SweepDeps, options: SweepOptions = {}):
     pending = [];
   };
 
-  for await (const object of deps.storage.list("")) {
+  for await (const object of deps.storage.list("", options.startAfter === undefined ? {} : { startAfter: options.startAfter })) {
+    if (report.scanned >= limit) {
+      report.done = false;
+      break;
+    }
     report.scanned += 1;
+    report.lastKey = object.key;
     const match = IMAGE_KEY.exec(object.key);
     if (!match) {
       report.unrecognised += 1;

@@ -1,9 +1,12 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { type DedicatedRedis, startRedisServer } from "@ingest/provision";
+import { TEST_STORES } from "@ingest/provision/testing";
 import { derivativeKey } from "@ingest/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import { processImage } from "../../src/jobs/process-image.handler.ts";
+import { audit } from "../../src/jobs/audit.handler.ts";
+import { newAuditState, readAuditState, runAuditChunk, runFullAudit } from "../../src/reconcile/audit.ts";
 import { reconcileLedger } from "../../src/reconcile/reconcile-ledger.ts";
 import { sweepStorage } from "../../src/reconcile/sweep-storage.ts";
 import { plainJpeg } from "../support/image-fixtures.ts";
@@ -22,10 +25,11 @@ afterEach(async () => {
   dedicatedRedis = undefined;
 });
 
-describe("reconciliation from the ledger", () => {
+// A promise-level suite: it runs on both stores.
+describe.each(TEST_STORES)("reconciliation from the ledger, on the %s store", (store) => {
   it("an upload while Redis was stopped reaches ready once Redis is back", async () => {
     dedicatedRedis = await startRedisServer();
-    harness = await createHarness("reconcile-redis-down", { REDIS_URL: dedicatedRedis.url });
+    harness = await createHarness("reconcile-redis-down", { REDIS_URL: dedicatedRedis.url }, store);
     const worker = harness.startWorker();
     const product = await harness.createProduct();
 
@@ -52,7 +56,7 @@ describe("reconciliation from the ledger", () => {
   }, 120_000);
 
   it("a processing image whose job is still live is left alone", async () => {
-    harness = await createHarness("reconcile-live");
+    harness = await createHarness("reconcile-live", {}, store);
     const product = await harness.createProduct();
     const image = await harness.stageUpload(product, await plainJpeg(300, 200), "jpeg");
     await harness.queue.enqueue("process-image", { imageId: image.id });
@@ -61,7 +65,7 @@ describe("reconciliation from the ledger", () => {
   });
 
   it("a crash between staging and append: the staged object is deleted after the grace period", async () => {
-    harness = await createHarness("reconcile-staged");
+    harness = await createHarness("reconcile-staged", {}, store);
     const product = await harness.createProduct();
     const stored = await harness.stageUpload(product, await plainJpeg(300, 200), "jpeg", "stored");
     const neverStored = await harness.stageUpload(product, await plainJpeg(300, 200), "jpeg", "staged");
@@ -82,11 +86,12 @@ describe("reconciliation from the ledger", () => {
     expect((await harness.repositories.images.find(neverStored.id))?.status).toBe("deleted");
   });
 
-  it("a crash between append and the status change: the image is processed after all", async () => {
-    harness = await createHarness("reconcile-appended");
+  it("a crash between append and the status change: the next pass promotes it at once, and it is processed", async () => {
+    harness = await createHarness("reconcile-appended", {}, store);
     const product = await harness.createProduct();
     const image = await harness.stageUpload(product, await plainJpeg(700, 400), "jpeg", "appended");
-    const report = await reconcileLedger(harness.deps, { now: later() });
+    // No waiting out the grace period (that is for uploads that never appended): now, not later.
+    const report = await reconcileLedger(harness.deps);
     expect(report.actions).toEqual([{ kind: "promote", imageId: image.id, url: image.url }]);
     const worker = harness.startWorker();
     await eventually(async () => (await harness.repositories.images.find(image.id))?.status === "ready", 60_000, "ready");
@@ -94,7 +99,7 @@ describe("reconciliation from the ledger", () => {
   });
 
   it("removed images whose delete job never ran are freed", async () => {
-    harness = await createHarness("reconcile-removed");
+    harness = await createHarness("reconcile-removed", {}, store);
     const product = await harness.createProduct();
     const image = await harness.stageUpload(product, await plainJpeg(700, 400), "jpeg");
     await processImage({ imageId: image.id }, harness.deps);
@@ -110,38 +115,36 @@ describe("reconciliation from the ledger", () => {
   });
 
   it("images of a product deleted by a request that died before marking them removed are retired", async () => {
-    harness = await createHarness("reconcile-product-gone");
+    harness = await createHarness("reconcile-product-gone", {}, store);
     const product = await harness.createProduct();
     const ready = await harness.stageUpload(product, await plainJpeg(700, 400), "jpeg");
     await processImage({ imageId: ready.id }, harness.deps);
     const processing = await harness.stageUpload(product, await plainJpeg(700, 400), "jpeg");
     await harness.repositories.products.change(product.companyId, product.id, () => ({ change: { kind: "delete" }, result: null }));
 
+    // The pass handles the open work; the ready image waits for the audit, which walks every one.
     const report = await reconcileLedger(harness.deps, { now: later() });
-    expect(report.actions.map((a) => [a.kind, a.imageId]).sort()).toEqual(
-      [
-        ["retire-unreferenced", processing.id],
-        ["retire-unreferenced", ready.id],
-      ].sort(),
-    );
-    expect(report.audited).toBe(1);
+    expect(report.actions.map((a) => [a.kind, a.imageId])).toEqual([["retire-unreferenced", processing.id]]);
+    expect((await harness.repositories.images.find(ready.id))?.status).toBe("ready");
+    const audited = await runAuditChunk(harness.deps, newAuditState(), { now: later() });
+    expect(audited.state.counts).toMatchObject({ audited: 1, retired: 1 });
+    expect((await harness.repositories.images.find(ready.id))?.status).toBe("deleted");
     expect(await harness.allObjects()).toEqual([]);
   });
 
-  it("the audit walks the ready images a batch at a time and wraps around", async () => {
-    harness = await createHarness("reconcile-audit");
+  it("a pass reads only open work: ready images are never touched by it", async () => {
+    harness = await createHarness("reconcile-open-only", {}, store);
     const product = await harness.createProduct();
-    for (let i = 0; i < 3; i++) {
-      const image = await harness.stageUpload(product, await plainJpeg(100, 100), "jpeg");
-      await processImage({ imageId: image.id }, harness.deps);
-    }
-    const runs = [];
-    for (let i = 0; i < 3; i++) runs.push((await reconcileLedger(harness.deps, { now: later(), auditBatchSize: 2 })).audited);
-    expect(runs).toEqual([2, 1, 2]);
+    const image = await harness.stageUpload(product, await plainJpeg(100, 100), "jpeg");
+    await processImage({ imageId: image.id }, harness.deps);
+    // Even an unreferenced ready image is the audit's business, not the pass's.
+    await harness.repositories.products.change(product.companyId, product.id, (current) => ({ change: { kind: "update", fields: { ...current, images: [] } }, result: null }));
+    expect((await reconcileLedger(harness.deps, { now: later() })).actions).toEqual([]);
+    expect((await harness.repositories.images.find(image.id))?.status).toBe("ready");
   });
 
   it("a dry run reports and changes nothing", async () => {
-    harness = await createHarness("reconcile-dry");
+    harness = await createHarness("reconcile-dry", {}, store);
     const product = await harness.createProduct();
     const staged = await harness.stageUpload(product, await plainJpeg(300, 200), "jpeg", "stored");
     const processing = await harness.stageUpload(product, await plainJpeg(300, 200), "jpeg");
@@ -156,7 +159,7 @@ describe("reconciliation from the ledger", () => {
   });
 
   it("prunes expired token revocations", async () => {
-    harness = await createHarness("reconcile-tokens");
+    harness = await createHarness("reconcile-tokens", {}, store);
     await harness.repositories.credentials.revokeToken("jti-expired", new Date(Date.now() - 60_000));
     await harness.repositories.credentials.revokeToken("jti-live", new Date(Date.now() + HOUR));
     const report = await reconcileLedger(harness.deps);
@@ -165,7 +168,7 @@ describe("reconciliation from the ledger", () => {
   });
 
   it("runs by itself as the repeatable job", async () => {
-    harness = await createHarness("reconcile-repeatable", { STAGED_GRACE_MS: "0" });
+    harness = await createHarness("reconcile-repeatable", { STAGED_GRACE_MS: "0" }, store);
     const product = await harness.createProduct();
     const staged = await harness.stageUpload(product, await plainJpeg(300, 200), "jpeg", "stored");
     const worker = harness.startWorker();
@@ -205,6 +208,74 @@ describe("the full bucket sweep", () => {
   });
 });
 
+describe("the full audit", () => {
+  async function readyImages(count: number) {
+    const product = await harness.createProduct();
+    const made = [];
+    for (let i = 0; i < count; i++) {
+      const image = await harness.stageUpload(product, await plainJpeg(64, 64), "jpeg");
+      await processImage({ imageId: image.id }, harness.deps);
+      made.push((await harness.repositories.images.find(image.id))!);
+    }
+    return { product, made };
+  }
+
+  it("goes a bounded chunk at a time through the ledger, then the bucket, and resumes from its saved state", async () => {
+    harness = await createHarness("audit-chunks", { STAGED_GRACE_MS: "0" });
+    const { product, made } = await readyImages(3);
+    // The product forgets one image (a request died before recording the removal) and an orphan appears.
+    const forgotten = made[1]!;
+    await harness.repositories.products.change(product.companyId, product.id, (current) => ({
+      change: { kind: "update", fields: { ...current, images: current.images.filter((entry) => entry.imageId !== forgotten.id) } },
+      result: null,
+    }));
+    const orphan = `${product.companyId}/products/${product.id}/images/${"d".repeat(24)}.jpg`;
+    await harness.storage.put(orphan, Buffer.from("x"), { contentType: "image/jpeg" });
+
+    let state = newAuditState(later());
+    const phases: string[] = [];
+    for (let chunk = 0; chunk < 50; chunk++) {
+      const step = await runAuditChunk(harness.deps, state, { budget: 2, now: later() });
+      state = step.state;
+      phases.push(state.phase);
+      if (step.finished) break;
+    }
+    expect(phases[0]).toBe("ledger");
+    expect(phases.at(-1)).toBe("storage");
+    expect(state.chunk).toBeGreaterThan(3);
+    expect(state.counts).toMatchObject({ audited: 3, retired: 1, deleted: 1, failed: 0 });
+    expect((await harness.repositories.images.find(forgotten.id))?.status).toBe("deleted");
+    const kept = made.filter((image) => image.id !== forgotten.id);
+    expect(await harness.allObjects()).toEqual(kept.flatMap((image) => [image.key, ...image.derivatives.map((d) => d.key)]).sort());
+  });
+
+  it("runs as a chain of jobs on the maintenance queue, each chunk once, and a stale duplicate does nothing", async () => {
+    harness = await createHarness("audit-jobs");
+    await readyImages(2);
+    const worker = harness.startWorker();
+    await harness.queue.enqueue("audit", {});
+    await eventually(async () => (await harness.queue.counts("maintenance")).completed >= 1 && (await readAuditState(harness.deps.auditCursor)) === null, 30_000, "audit finished");
+    await worker.close(5_000);
+    // A chunk job of a run that is over is skipped, never a second audit.
+    expect(await audit({ runId: "0123456789abcdef", chunk: 3 }, harness.deps)).toEqual({ outcome: "skipped", why: "this audit was taken over or has finished" });
+    const started = await audit({}, harness.deps);
+    expect(started).toMatchObject({ outcome: "finished", chunk: 1 });
+  });
+
+  it("the CLI's run takes an audit over and the worker's chain stands down", async () => {
+    harness = await createHarness("audit-takeover");
+    await readyImages(1);
+    const first = await audit({}, { ...harness.deps, queue: { enqueue: async () => {} } });
+    expect(first.outcome).toBe("finished"); // small ledger: one chunk
+    const inProgress = { ...newAuditState(), chunk: 4 };
+    await harness.deps.auditCursor.write(JSON.stringify(inProgress));
+    const run = await runFullAudit(harness.deps);
+    expect(run).toMatchObject({ finished: true, resumed: true });
+    expect(run.state.runId).not.toBe(inProgress.runId);
+    expect(await audit({ runId: inProgress.runId, chunk: 4 }, harness.deps)).toMatchObject({ outcome: "skipped" });
+  });
+});
+
 describe("pnpm cli reconcile", () => {
   it("previews with --dry-run, then does it", async () => {
     harness = await createHarness("cli-reconcile", { STAGED_GRACE_MS: "0" });
@@ -213,14 +284,15 @@ describe("pnpm cli reconcile", () => {
     const orphan = `${product.companyId}/products/${product.id}/images/${"e".repeat(24)}/320w.webp`;
     await harness.storage.put(orphan, Buffer.from("x"), { contentType: "image/webp" });
 
-    const dry = await runCli(["reconcile", "--dry-run", "--full-sweep"], harness.env);
-    expect(dry.stderr).toBe("");
+    const dry = await runCli(["--quiet", "reconcile", "--dry-run", "--full"], harness.env);
+    // Only the audit's progress line may be on stderr.
+    expect(dry.stderr).not.toMatch(/fail|error/i);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(`would discard-staged ${staged.id} ${staged.url}`);
-    expect(dry.stdout).toContain(`would delete ${orphan} (orphan)`);
+    expect(dry.stdout).toContain(`would delete-object ${orphan} (orphan)`);
     expect(await harness.objectsOf(staged)).toEqual([staged.key]);
 
-    const real = await runCli(["reconcile", "--full-sweep"], harness.env);
+    const real = await runCli(["--quiet", "reconcile", "--full"], harness.env);
     expect(real.code).toBe(0);
     expect(real.stdout).toContain(`did discard-staged ${staged.id}`);
     expect(real.stdout).toMatch(/ledger: 1 action\(s\)/);

@@ -29,7 +29,7 @@ async function expectRejected(bytes: Buffer | Promise<Buffer>, format: ImageForm
   const other = await harness.createProduct([{ url: "https://example.com/external.jpg" }]);
   const image = await harness.stageUpload(other, await bytes, format);
   const result = await processImage({ imageId: image.id }, harness.deps);
-  expect(result).toEqual({ outcome: "rejected", reason });
+  expect(result).toEqual({ outcome: "rejected", reason, format, sinceUploadMs: expect.any(Number) });
 
   const record = await harness.repositories.images.find(image.id);
   expect(record?.status).toBe("rejected");
@@ -116,7 +116,7 @@ describe("process-image rejects what is not a real PNG/JPEG/WebP within the limi
     const product = await harness.createProduct();
     const image = await harness.stageUpload(product, await plainJpeg(64, 64), "jpeg");
     await harness.storage.delete([image.key]);
-    expect(await processImage({ imageId: image.id }, harness.deps)).toEqual({ outcome: "rejected", reason: "empty" });
+    expect(await processImage({ imageId: image.id }, harness.deps)).toEqual({ outcome: "rejected", reason: "empty", format: "jpeg", sinceUploadMs: expect.any(Number) });
   });
 
   it("an image that takes longer than its time limit → timeout", async () => {
@@ -125,7 +125,7 @@ describe("process-image rejects what is not a real PNG/JPEG/WebP within the limi
       const product = await slow.createProduct();
       // 25 MP of noise: decoding it fully, then rendering four widths, takes seconds on any machine.
       const image = await slow.stageUpload(product, await noisyJpeg(5000, 5000), "jpeg");
-      expect(await processImage({ imageId: image.id }, slow.deps)).toEqual({ outcome: "rejected", reason: "timeout" });
+      expect(await processImage({ imageId: image.id }, slow.deps)).toEqual({ outcome: "rejected", reason: "timeout", format: "jpeg", sinceUploadMs: expect.any(Number) });
       expect(await slow.objectsOf(image)).toEqual([]);
     } finally {
       await slow.close();

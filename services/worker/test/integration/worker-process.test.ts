@@ -66,7 +66,7 @@ describe("the worker process", () => {
     expect(await probe(worker, "/healthz")).toEqual({ status: 200, body: { status: "ok" } });
     expect(await probe(worker, "/readyz")).toEqual({
       status: 200,
-      body: { status: "ok", dependencies: { mongodb: "ok", redis: "ok", storage: "ok" } },
+      body: { status: "ok", dependencies: { database: "ok", redis: "ok", storage: "ok" } },
     });
 
     await dedicatedRedis.server.stop();

@@ -1,19 +1,15 @@
 import { createHash, randomBytes } from "node:crypto";
-import { cleanUpTestData, type TestNames, testServiceEnv, testServices, uniqueTestNames } from "@ingest/provision/testing";
+import { cleanUpTestData, defaultTestStore, type TestNames, type TestStore, testServiceEnv, testServices, uniqueTestNames } from "@ingest/provision/testing";
 import {
   CONTENT_TYPE_BY_FORMAT,
   type Config,
-  connectMongo,
   createJobQueue,
   createRedis,
-  createRepositories,
   createStorage,
-  ensureIndexes,
   type ImageFormat,
   type ImageRecord,
   type JobQueue,
   type JobWorker,
-  type MongoConnection,
   originalKey,
   type Product,
   parseConfig,
@@ -22,7 +18,9 @@ import {
   type Repositories,
   type Storage,
   startJobWorker,
+  type Store,
 } from "@ingest/shared";
+import { openStore } from "@ingest/store";
 import { configureSharp, createImageCodec } from "../../src/images/image.codec.ts";
 import { createJobHandlers, type WorkerDeps } from "../../src/jobs/job-handlers.ts";
 import { createMemoryAuditCursor } from "../../src/reconcile/audit-cursor.ts";
@@ -44,7 +42,7 @@ export interface Harness {
   /** The environment a worker process for this test runs with. */
   readonly env: Record<string, string>;
   readonly config: Config;
-  readonly mongo: MongoConnection;
+  readonly store: Store;
   readonly repositories: Repositories;
   readonly storage: Storage;
   readonly redis: Redis;
@@ -71,16 +69,15 @@ export interface Harness {
  * and the worker's dependencies wired as main.ts wires them (configuration from an env map,
  * never from process.env).
  */
-export async function createHarness(label: string, overrides: Record<string, string> = {}): Promise<Harness> {
+export async function createHarness(label: string, overrides: Record<string, string> = {}, storeKind: TestStore = defaultTestStore()): Promise<Harness> {
   const services = testServices();
   const names = uniqueTestNames(label);
-  const env = { ...testServiceEnv(services, names), LOG_LEVEL: "warn", ...overrides };
+  const env = { ...testServiceEnv(services, names, storeKind), LOG_LEVEL: "warn", ...overrides };
   const config = parseConfig(env);
   configureSharp({ concurrency: 1 });
 
-  const mongo = await connectMongo(config.mongo.url, config.mongo.dbName);
-  const repositories = createRepositories(mongo.db);
-  await ensureIndexes(repositories);
+  const store = await openStore(config.store);
+  const { repositories } = store;
   const storage = createStorage(config.storage);
   const redis = createRedis(config.redis.url, "request");
   redis.on("error", () => {});
@@ -103,7 +100,7 @@ export async function createHarness(label: string, overrides: Record<string, str
     names,
     env,
     config,
-    mongo,
+    store,
     repositories,
     storage,
     redis,
@@ -177,7 +174,7 @@ export async function createHarness(label: string, overrides: Record<string, str
       await within(queue.close(), 5_000);
       redis.disconnect();
       storage.close();
-      await within(mongo.close(), 5_000);
+      await within(store.close(), 5_000);
       await cleanUpTestData(services, names);
     },
   };

@@ -24,7 +24,7 @@ export default async function fileRoutes(
         params: { type: "object", properties: { "*": { type: "string", description: "Storage key" } } },
         response: {
           200: { description: "The image bytes", content: { "image/*": { schema: { type: "string", format: "binary" } } } },
-          404: errorSchema,
+          404: { description: "No such stored image (or an unsafe key).", ...errorSchema },
         },
       },
     },

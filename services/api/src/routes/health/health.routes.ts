@@ -6,17 +6,23 @@ import { errorSchema } from "../common.schema.ts";
 const dependencyStates = {
   type: "object",
   properties: {
-    mongodb: { type: "string", enum: ["ok", "unavailable"] },
+    database: { type: "string", enum: ["ok", "unavailable"] },
     redis: { type: "string", enum: ["ok", "unavailable"] },
     storage: { type: "string", enum: ["ok", "unavailable"] },
   },
 } as const;
 
-/** Liveness (the process answers) and readiness (MongoDB, Redis and storage each answer). */
+/** Liveness (the process answers) and readiness (the database, Redis and storage each answer). */
 export default async function healthRoutes(app: FastifyInstance, { services }: { readonly services: Services }): Promise<void> {
   app.get(
     "/healthz",
-    { schema: { tags: ["health"], summary: "Liveness", response: { 200: { type: "object", properties: { status: { type: "string" } } } } } },
+    {
+      schema: {
+        tags: ["health"],
+        summary: "Liveness",
+        response: { 200: { description: "The process answers.", type: "object", properties: { status: { type: "string" } } } },
+      },
+    },
     async () => ({ status: "ok" }),
   );
 
@@ -27,8 +33,12 @@ export default async function healthRoutes(app: FastifyInstance, { services }: {
         tags: ["health"],
         summary: "Readiness: 503 names the dependency that does not answer",
         response: {
-          200: { type: "object", properties: { status: { type: "string" }, dependencies: dependencyStates } },
-          503: errorSchema,
+          200: { description: "Every dependency answers.", type: "object", properties: { status: { type: "string" }, dependencies: dependencyStates } },
+          503: {
+            description: "A dependency does not answer (named in the text), or the server is shutting down.",
+            ...errorSchema,
+            headers: { "retry-after": { description: "Seconds to wait before asking again.", type: "string" } },
+          },
         },
       },
     },

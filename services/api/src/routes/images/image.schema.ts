@@ -1,4 +1,5 @@
-import { bearerSecurity, errorResponses, ifMatchHeaders, productIdParams } from "../common.schema.ts";
+import { bearerSecurity, ifMatchHeaders, productIdParams } from "../common.schema.ts";
+import { apiErrors, etagHeader, preconditionErrors, productErrors, success, uploadErrors, validationError } from "../responses.schema.ts";
 
 const tags = ["images"];
 const nullableString = { type: ["string", "null"] } as const;
@@ -18,17 +19,24 @@ export const uploadImageSchema = {
     properties: { file: { type: "string", format: "binary", description: "The image bytes." } },
   },
   response: {
-    201: {
-      type: "object",
-      required: ["imageUrl", "imageUrls", "imageId", "status"],
-      properties: {
-        imageUrl: { type: "string" },
-        imageUrls: { type: "array", items: { type: "string" } },
-        imageId: { type: "string" },
-        status: { type: "string", enum: ["processing"] },
+    201: success(
+      "Uploaded: the final public URL at once; the image is verified and processed in the background.",
+      {
+        type: "object",
+        required: ["imageUrl", "imageUrls", "imageId", "status"],
+        properties: {
+          imageUrl: { type: "string" },
+          imageUrls: { type: "array", items: { type: "string" } },
+          imageId: { type: "string" },
+          status: { type: "string", enum: ["processing"] },
+        },
       },
-    },
-    ...errorResponses,
+      etagHeader,
+      ["etag"],
+    ),
+    ...apiErrors("products:write"),
+    ...productErrors,
+    ...uploadErrors,
   },
 } as const;
 
@@ -43,12 +51,24 @@ export const deleteImageSchema = {
   },
   headers: ifMatchHeaders,
   response: {
-    200: {
-      type: "object",
-      required: ["imageUrls"],
-      properties: { imageUrls: { type: "array", items: { type: "string" } }, version: { type: "integer" } },
+    200: success(
+      "Removed; the remaining imageUrls, in order.",
+      {
+        type: "object",
+        required: ["imageUrls"],
+        properties: { imageUrls: { type: "array", items: { type: "string" } }, version: { type: "integer" } },
+      },
+      etagHeader,
+      ["etag"],
+    ),
+    ...apiErrors("products:write"),
+    ...validationError({ "Bad index": "Image index must be a non-negative integer" }),
+    404: {
+      ...productErrors[404],
+      description: "No such product, or no image at that index.",
+      "x-examples": { ...productErrors[404]["x-examples"], "no-image": { summary: "No image at that index", value: { error: "No image at index 3" } } },
     },
-    ...errorResponses,
+    ...preconditionErrors,
   },
 } as const;
 
@@ -69,7 +89,7 @@ export const listImagesSchema = {
   security: bearerSecurity,
   params: productIdParams,
   response: {
-    200: {
+    200: success("Each image's status, in imageUrls order.", {
       type: "object",
       required: ["productId", "version", "images", "recentlyRejected"],
       properties: {
@@ -103,7 +123,8 @@ export const listImagesSchema = {
           },
         },
       },
-    },
-    ...errorResponses,
+    }, etagHeader, ["etag"]),
+    ...apiErrors("products:read"),
+    ...productErrors,
   },
 } as const;

@@ -5,6 +5,7 @@ import { createUploadSource } from "../../http/multipart-file.reader.ts";
 import { principalOf } from "../../plugins/auth.plugin.ts";
 import type { Services } from "../../services/create-services.ts";
 import { etagOf } from "../../services/etag.ts";
+import type { UploadSource } from "../../services/upload.types.ts";
 import { uploadImageSchema } from "./image.schema.ts";
 
 /**
@@ -24,15 +25,29 @@ export default async function uploadRoutes(
   app.post<{ Params: { id: string } }>(
     "/:id/images",
     {
-      config: { scope: "products:write", deferContinue: true },
+      config: { scope: "products:write", deferContinue: true, rateLimitBucket: "uploads" },
       schema: uploadImageSchema,
       // The body schema above documents the multipart form for OpenAPI; the form itself is
       // checked while streaming, and ids are checked by lookup (malformed is 404, not 400).
       validatorCompiler: () => () => true,
     },
     async (request, reply) => {
-      const result = await services.uploads.upload(principalOf(request), request.params.id, createUploadSource(request, reply, minUploadRate), request.log);
+      const source = countingBytes(createUploadSource(request, reply, minUploadRate), (bytes) => app.metrics.uploadBytes.inc(bytes));
+      const result = await services.uploads.upload(principalOf(request), request.params.id, source, request.log);
       return reply.code(201).header("etag", etagOf(result.version)).send(result);
     },
   );
+}
+
+/** The upload source, telling `count` how many file bytes it received. */
+function countingBytes(source: UploadSource, count: (bytes: number) => void): UploadSource {
+  return {
+    isMultipart: source.isMultipart,
+    declaredLength: source.declaredLength,
+    async readFile(options) {
+      const file = await source.readFile(options);
+      count(file.bytes.length);
+      return file;
+    },
+  };
 }

@@ -1,4 +1,11 @@
-import { bearerSecurity, errorResponses, ifMatchHeaders, imageUrlsSchema, productIdParams, productSchema } from "../common.schema.ts";
+import { bearerSecurity, ifMatchHeaders, imageUrlsSchema, productIdParams, productSchema } from "../common.schema.ts";
+import { apiErrors, etagHeader, preconditionErrors, productErrors, success, validationError } from "../responses.schema.ts";
+
+const locationHeader = { location: { description: "The new product's URL.", type: "string" } };
+const invalidBody = validationError({
+  "Schema violation": "body must have required property 'name'",
+  "Bad imageUrls": "imageUrls[0] must be an absolute http(s) URL",
+});
 
 const tags = ["products"];
 const name = { type: "string", minLength: 1, maxLength: 200 } as const;
@@ -14,7 +21,11 @@ export const createProductSchema = {
     additionalProperties: false,
     properties: { name, sku, imageUrls: imageUrlsSchema },
   },
-  response: { 201: productSchema, ...errorResponses },
+  response: {
+    201: success("Created.", productSchema, { ...etagHeader, ...locationHeader }, ["etag", "location"]),
+    ...apiErrors("products:write"),
+    ...invalidBody,
+  },
 } as const;
 
 export const getProductSchema = {
@@ -23,7 +34,7 @@ export const getProductSchema = {
   description: "The ETag header carries the product version, for If-Match on later changes.",
   security: bearerSecurity,
   params: productIdParams,
-  response: { 200: productSchema, ...errorResponses },
+  response: { 200: success("The product.", productSchema, etagHeader, ["etag"]), ...apiErrors("products:read"), ...productErrors },
 } as const;
 
 export const listProductsSchema = {
@@ -39,12 +50,13 @@ export const listProductsSchema = {
     },
   },
   response: {
-    200: {
+    200: success("One page of products.", {
       type: "object",
       required: ["products", "nextCursor"],
       properties: { products: { type: "array", items: productSchema }, nextCursor: { type: ["string", "null"] } },
-    },
-    ...errorResponses,
+    }),
+    ...apiErrors("products:read"),
+    ...validationError({ "Bad limit": "querystring/limit must be <= 100", "Bad cursor": "Invalid cursor" }),
   },
 } as const;
 
@@ -62,7 +74,13 @@ export const updateProductSchema = {
     minProperties: 1,
     properties: { name, sku, imageUrls: imageUrlsSchema },
   },
-  response: { 200: productSchema, ...errorResponses },
+  response: {
+    200: success("The updated product.", productSchema, etagHeader, ["etag"]),
+    ...apiErrors("products:write"),
+    ...invalidBody,
+    ...productErrors,
+    ...preconditionErrors,
+  },
 } as const;
 
 export const deleteProductSchema = {
@@ -71,5 +89,10 @@ export const deleteProductSchema = {
   security: bearerSecurity,
   params: productIdParams,
   headers: ifMatchHeaders,
-  response: { 204: { type: "null", description: "Deleted." }, ...errorResponses },
+  response: {
+    204: success("Deleted.", { type: "null" }),
+    ...apiErrors("products:write"),
+    ...productErrors,
+    ...preconditionErrors,
+  },
 } as const;

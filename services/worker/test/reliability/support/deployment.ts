@@ -13,21 +13,8 @@ import {
   startRedisServer,
 } from "@ingest/provision";
 import { uniqueTestNames } from "@ingest/provision/testing";
-import {
-  connectMongo,
-  createJobQueue,
-  createRedis,
-  createRepositories,
-  createStorage,
-  generateApiKey,
-  type JobQueue,
-  type MongoConnection,
-  parseConfig,
-  type Redis,
-  type Repositories,
-  SCOPES,
-  type Storage,
-} from "@ingest/shared";
+import { createJobQueue, createRedis, createStorage, generateApiKey, type JobQueue, parseConfig, type Redis, type Repositories, SCOPES, type Storage, type Store } from "@ingest/shared";
+import { openStore } from "@ingest/store";
 import { spawnWorker, type WorkerProcess } from "../../support/worker-process.ts";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../../../../..");
@@ -62,6 +49,7 @@ export async function startDeployment(label: string, extraEnv: Record<string, st
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
+    STORE: "mongodb",
     MONGO_URL: mongo.url,
     MONGO_DB: names.database,
     REDIS_URL: redis.url,
@@ -92,7 +80,7 @@ export async function startDeployment(label: string, extraEnv: Record<string, st
   let api: ChildProcess | undefined;
   let worker: WorkerProcess | undefined;
   let view: Awaited<ReturnType<Deployment["view"]>> | undefined;
-  let viewMongo: MongoConnection | undefined;
+  let viewStore: Store | undefined;
 
   const startApi = async (): Promise<void> => {
     const child = spawn(process.execPath, ["services/api/src/main.ts"], {
@@ -128,10 +116,10 @@ export async function startDeployment(label: string, extraEnv: Record<string, st
   const openView: Deployment["view"] = async () => {
     if (view) return view;
     const config = parseConfig(env);
-    viewMongo = await connectMongo(config.mongo.url, config.mongo.dbName);
+    viewStore = await openStore(config.store);
     const connection = createRedis(config.redis.url, "request");
     connection.on("error", () => {});
-    view = { repositories: createRepositories(viewMongo.db), storage: createStorage(config.storage), queue: createJobQueue(connection, config.queue.prefix), redis: connection };
+    view = { repositories: viewStore.repositories, storage: createStorage(config.storage), queue: createJobQueue(connection, config.queue.prefix), redis: connection };
     return view;
   };
 
@@ -180,7 +168,7 @@ export async function startDeployment(label: string, extraEnv: Record<string, st
         view.redis.disconnect();
         view.storage.close();
       }
-      await viewMongo?.close();
+      await viewStore?.close();
       await Promise.all([mongo.close(), redis.close(), minio.close()]);
     },
   };

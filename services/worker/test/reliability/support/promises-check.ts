@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type ImageRecord, MAX_IMAGES_PER_PRODUCT, parseConfig } from "@ingest/shared";
-import { createMemoryAuditCursor, reconcileLedger, workerSettingsFrom } from "../../../src/index.ts";
+import { reconcileLedger, workerSettingsFrom } from "../../../src/index.ts";
 import type { Deployment } from "./deployment.ts";
 import type { Target, UploadOutcome } from "./upload-load.ts";
 
@@ -17,7 +17,7 @@ export async function settle(deployment: Deployment, targets: readonly Target[],
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await reconcileLedger(
-      { ...repositories, storage, queue, auditCursor: createMemoryAuditCursor(), settings, log: quiet },
+      { ...repositories, storage, queue, settings, log: quiet },
       { now: new Date(Date.now() + 10 * 60_000) },
     ).catch(() => {});
     const records = await allRecords(deployment, targets);

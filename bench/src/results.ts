@@ -1,0 +1,39 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const RESULTS = fileURLToPath(new URL("../results/", import.meta.url));
+
+export interface MachineInfo {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly sqlite: string;
+  readonly platform: string;
+  readonly at: string;
+}
+
+export function machineInfo(): MachineInfo {
+  return {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: availableParallelism(),
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    sqlite: process.versions.sqlite ?? "unknown",
+    platform: `${process.platform} ${process.arch}`,
+    at: new Date().toISOString(),
+  };
+}
+
+/** Writes `bench/results/<name>-<timestamp>.json` and `<name>-latest.json`; returns the first. */
+export function writeResults(name: string, data: unknown): string {
+  mkdirSync(RESULTS, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const file = join(RESULTS, `${name}-${stamp}.json`);
+  const text = `${JSON.stringify(data, null, 2)}\n`;
+  writeFileSync(file, text);
+  writeFileSync(join(RESULTS, `${name}-latest.json`), text);
+  return file;
+}

@@ -1,0 +1,3 @@
+export { openStore } from "./open-store.ts";
+export { copyStore, type CopyProgress, type CopyReport } from "./copy-store.ts";
+export { parseStoreTarget } from "./store-target.ts";

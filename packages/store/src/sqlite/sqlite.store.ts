@@ -1,0 +1,41 @@
+import { resolve } from "node:path";
+import type { Store } from "@ingest/shared";
+import { createSqliteCredentialRepository } from "./credentials.sqlite.ts";
+import { createSqliteImageRepository } from "./images.sqlite.ts";
+import { migrate } from "./migrations.ts";
+import { createSqliteProductRepository } from "./products.sqlite.ts";
+import { openSqliteDatabase } from "./sqlite-database.ts";
+
+/**
+ * The embedded store (Node's built-in node:sqlite): one file, no server, for one machine. Every
+ * query is on a primary key or an index (see packages/store/README.md).
+ */
+export async function openSqliteStore(path: string): Promise<Store> {
+  const absolute = path === ":memory:" ? path : resolve(path);
+  const db = openSqliteDatabase(absolute);
+  try {
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const products = createSqliteProductRepository(db);
+  const images = createSqliteImageRepository(db);
+  const credentials = createSqliteCredentialRepository(db);
+  let open = true;
+  return {
+    kind: "sqlite",
+    description: `SQLite ${absolute}`,
+    repositories: { products, images, credentials },
+    transfer: { ...credentials.transfer, products: products.transfer, images: images.transfer },
+    async ping() {
+      if (!open) throw new Error("the SQLite store is closed");
+      db.get("SELECT 1 AS ok FROM schema_migrations LIMIT 1");
+    },
+    async close() {
+      if (!open) return;
+      open = false;
+      db.close();
+    },
+  };
+}
