@@ -13,13 +13,17 @@ import { runLoad, summarize, type Target } from "./support/upload-load.ts";
  * everything back, promises 1–7 are checked on the settled state.
  */
 const profile = reliabilityProfile();
-const SUITE = "faults under load";
+/** The full run does both stores; the CI subset the MongoDB one, whose server can also be frozen. */
+const STORES = profile.name === "full" ? (["sqlite", "mongodb"] as const) : (["mongodb"] as const);
+
+describe.each(STORES)("faults under load (%s store)", (store) => {
+const SUITE = `faults under load (${store} store)`;
 let deployment: Deployment;
 let targets: Target[];
 let png: Buffer;
 
 beforeAll(async () => {
-  deployment = await startDeployment("faults");
+  deployment = await startDeployment("faults", store);
   targets = [];
   for (let t = 0; t < 3; t++) {
     const tenant = await deployment.createTenant();
@@ -60,12 +64,11 @@ function faults(d: Deployment): [string, () => Promise<void>][] {
       }
     }],
     ["kill -9 the API, start it again", () => d.restartApi()],
-    ["freeze the database (SIGSTOP) for 3 s", () => freeze(d.mongo.server)],
+    ...(d.mongo ? ([["freeze the database (SIGSTOP) for 3 s", () => freeze(d.mongo!.server)]] as [string, () => Promise<void>][]) : []),
     ["kill -9 the worker mid-job, start it again", () => d.restartWorker()],
   ];
 }
 
-describe(SUITE, () => {
   it("clients see 201 or an honest refusal, never a hang; afterwards promises 1–7 hold", async () => {
     const done: string[] = [];
     let chaosOver = false;

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   type DedicatedMinio,
@@ -20,15 +21,16 @@ import { spawnWorker, type WorkerProcess } from "../../support/worker-process.ts
 const REPO_ROOT = resolve(import.meta.dirname, "../../../../..");
 
 /**
- * A whole deployment of one's own for fault runs: dedicated MongoDB-protocol, Redis and S3
- * servers (so they can be killed, stopped and frozen), the API and the worker as real processes
+ * A whole deployment of one's own for fault runs: dedicated Redis and S3 servers and either a
+ * MongoDB-protocol server or an SQLite file (so they can be killed, stopped and frozen), the API and the worker as real processes
  * (so they can be killed with SIGKILL and started again), and a test-side view of the same
  * database, bucket and queue for the checks afterwards.
  */
 export interface Deployment {
   readonly baseUrl: string;
   readonly env: Record<string, string>;
-  readonly mongo: DedicatedMongo;
+  /** The database server; null on the embedded SQLite store (a file: nothing to freeze). */
+  readonly mongo: DedicatedMongo | null;
   readonly redis: DedicatedRedis;
   readonly minio: DedicatedMinio;
   api(): ChildProcess;
@@ -43,15 +45,14 @@ export interface Deployment {
   close(): Promise<void>;
 }
 
-export async function startDeployment(label: string, extraEnv: Record<string, string> = {}): Promise<Deployment> {
-  const [mongo, redis, minio] = await Promise.all([startMongoServer(), startRedisServer(), startMinioServer()]);
+export async function startDeployment(label: string, store: "sqlite" | "mongodb", extraEnv: Record<string, string> = {}): Promise<Deployment> {
+  const [mongo, redis, minio] = await Promise.all([store === "mongodb" ? startMongoServer() : null, startRedisServer(), startMinioServer()]);
   const names = uniqueTestNames(label);
+  const sqliteDir = store === "sqlite" ? mkdtempSync(join(tmpdir(), "ingest-deployment-")) : null;
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
-    STORE: "mongodb",
-    MONGO_URL: mongo.url,
-    MONGO_DB: names.database,
+    ...(mongo ? { STORE: "mongodb", MONGO_URL: mongo.url, MONGO_DB: names.database } : { STORE: "sqlite", SQLITE_PATH: join(sqliteDir!, "ingest.sqlite") }),
     REDIS_URL: redis.url,
     QUEUE_PREFIX: names.queuePrefix,
     STORAGE_DRIVER: "s3",
@@ -159,7 +160,7 @@ export async function startDeployment(label: string, extraEnv: Record<string, st
     },
     async close() {
       minio.server.resume();
-      mongo.server.resume();
+      mongo?.server.resume();
       redis.server.resume?.();
       await kill(api);
       await kill(worker?.child);
@@ -169,7 +170,8 @@ export async function startDeployment(label: string, extraEnv: Record<string, st
         view.storage.close();
       }
       await viewStore?.close();
-      await Promise.all([mongo.close(), redis.close(), minio.close()]);
+      await Promise.all([mongo?.close(), redis.close(), minio.close()]);
+      if (sqliteDir) rmSync(sqliteDir, { recursive: true, force: true });
     },
   };
 }
