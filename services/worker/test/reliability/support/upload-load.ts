@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Deployment } from "./deployment.ts";
 
 /** What a client saw for one upload. */
@@ -56,7 +57,10 @@ export async function runLoad(
   const lane = async (): Promise<void> => {
     while (next < max && (next < min || keepGoing())) {
       const index = next++;
-      outcomes.push(await uploadOnce(deployment, targets[index % targets.length]!, bytes));
+      const outcome = await uploadOnce(deployment, targets[index % targets.length]!, bytes);
+      outcomes.push(outcome);
+      // While the API is down, a client backs off a little rather than spend its uploads on refusals.
+      if (outcome.kind === "unreachable") await sleep(250);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
