@@ -2,6 +2,7 @@ import {
   CONTENT_TYPE_BY_FORMAT,
   type ImageFormat,
   type ImageRepository,
+  imageJob,
   imageUrlsOf,
   isAppError,
   isDependencyUnavailable,
@@ -119,7 +120,10 @@ export function createUploadService(deps: {
       log.warn({ err: error, imageId }, "could not mark the image processing; reconciliation will");
       return false;
     });
-    if (processing) await enqueueWithin(deps.queue, "process-image", { imageId }, { timeoutMs: deps.enqueueTimeoutMs, log });
+    if (processing) {
+      const job = imageJob({ id: imageId, companyId: product.companyId, productId: product.id });
+      await enqueueWithin(deps.queue, "process-image", job, { timeoutMs: deps.enqueueTimeoutMs, log });
+    }
     return { imageUrl: url, imageUrls: imageUrlsOf(appended), imageId, status: "processing", version: appended.version };
   }
 
