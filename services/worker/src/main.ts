@@ -16,8 +16,8 @@ import { startHealthServer } from "./health/health.server.ts";
 import { createWorkerMetrics } from "./infrastructure/metrics.ts";
 import { configureSharp, createImageCodec } from "./images/image.codec.ts";
 import { createJobHandlers } from "./jobs/job-handlers.ts";
-import { createRedisAuditCursor } from "./reconcile/audit-cursor.ts";
 import { keepTrying } from "./keep-trying.ts";
+import { createRedisAuditCursor } from "./reconcile/audit-cursor.ts";
 import { whenRedisReady } from "./redis-ready.ts";
 import { workerSettingsFrom } from "./worker-settings.ts";
 

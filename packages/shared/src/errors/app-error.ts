@@ -15,6 +15,7 @@ export type AppErrorCode =
   | "image_cap_reached"
   | "precondition_failed"
   | "conflict"
+  | "body_too_slow"
   | "busy"
   | "rate_limited"
   | "dependency_unavailable";
