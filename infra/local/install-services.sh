@@ -68,6 +68,16 @@ ensure_python_requests() {
   say "python3-requests: installed"
 }
 
+# `pnpm bench` compares the worker with vipsthumbnail for the nearest single-output work.
+ensure_vipsthumbnail() {
+  if command -v vipsthumbnail >/dev/null; then
+    say "vipsthumbnail: present"
+    return
+  fi
+  apt_install libvips-tools
+  say "vipsthumbnail: installed ($(command -v vipsthumbnail))"
+}
+
 # Copies next to the target, then renames: a reader never sees a half-written binary.
 publish() { # <built file> <name>
   cp "$1" "$SERVERS_DIR/.$2.tmp"
@@ -157,6 +167,7 @@ flock 9
 ensure_redis
 if [ "${1:-all}" = "redis" ]; then exit 0; fi
 ensure_python_requests
+ensure_vipsthumbnail
 ensure_chromium
 ensure_ferretdb
 ensure_minio

@@ -15,3 +15,6 @@ export { type AuditAction, type AuditCounts, type AuditDeps, type AuditState, ru
 export { whenRedisReady } from "./redis-ready.ts";
 export type { WorkerLog } from "./worker-log.ts";
 export { type WorkerSettings, workerSettingsFrom } from "./worker-settings.ts";
+// For `pnpm bench`, which runs the image job in a process of its own to measure it.
+export { configureSharp, createImageCodec } from "./images/image.codec.ts";
+export { type ProcessImageDeps, processImage } from "./jobs/process-image.handler.ts";

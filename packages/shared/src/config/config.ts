@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { availableParallelism } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { STORE_KINDS, type StoreSettings } from "../store/store.ts";
 import { parseRateLimit, type RateLimit } from "../limits/rate-limit.ts";
 import { ConfigReader, type EnvMap } from "./config-reader.ts";
@@ -45,6 +46,7 @@ export interface Config {
     readonly port: number;
     /** Uploads handled at once per process; past it the API answers 503 with Retry-After. */
     readonly maxConcurrentUploads: number;
+    readonly uploadSpoolDir: string;
     /** Of those, at most this many for one company (default 16)… */
     readonly maxUploadsPerCompany: number;
     /** …and for one credential (default 8), so no caller can take every slot. */
@@ -125,6 +127,7 @@ export function parseConfig(env: EnvMap): Config {
   const apiPort = read.integer("API_PORT", 3000, { min: 0, max: 65535 });
   const driver = read.oneOf("STORAGE_DRIVER", STORAGE_DRIVERS, "fs");
   const keyPrefix = read.string("S3_KEY_PREFIX", "");
+  const fsDir = read.string("FS_STORAGE_DIR", ".data/objects");
   if (!KEY_PREFIX_PATTERN.test(keyPrefix)) read.problem(`S3_KEY_PREFIX may hold only letters, digits, . _ - and /, got "${keyPrefix}"`);
   const publicBaseUrl = read
     .url("PUBLIC_BASE_URL", `http://127.0.0.1:${apiPort}/files`, ["http:", "https:"])
@@ -149,7 +152,7 @@ export function parseConfig(env: EnvMap): Config {
     queue: { prefix: read.string("QUEUE_PREFIX", "bull") },
     storage: {
       driver,
-      fsDir: read.string("FS_STORAGE_DIR", ".data/objects"),
+      fsDir,
       s3: {
         endpoint: read.optionalString("S3_ENDPOINT"),
         region: read.string("S3_REGION", "us-east-1"),
@@ -165,6 +168,9 @@ export function parseConfig(env: EnvMap): Config {
       host: read.string("API_HOST", "127.0.0.1"),
       port: apiPort,
       maxConcurrentUploads: read.integer("API_MAX_CONCURRENT_UPLOADS", 32, { min: 1, max: 10_000 }),
+      // Upload bodies are written here as they arrive. Next to the folder store by default (the
+      // commit is then a rename); in the temp folder for S3.
+      uploadSpoolDir: read.string("UPLOAD_SPOOL_DIR", driver === "fs" ? join(dirname(resolve(fsDir)), ".upload-spool") : join(tmpdir(), "ingest-upload-spool")),
       maxUploadsPerCompany: reliability.maxUploadsPerCompany,
       maxUploadsPerCredential: reliability.maxUploadsPerCredential,
       minUploadRate: { minBytes: reliability.minUploadKibPerWindow * 1024, windowMs: reliability.uploadRateWindowMs },

@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -23,6 +24,14 @@ describe("the filesystem adapter", () => {
   });
 
   it("lists keys in byte order, as S3 does, and resumes after a given key", () => expectListingInKeyOrder(storage));
+
+  it("moves a spooled body into place instead of copying it", async () => {
+    const spooled = join(dir, "..", `spooled-${Date.now()}.upload`);
+    await writeFile(spooled, "spooled bytes");
+    await storage.put("c/products/p/images/s.png", { path: spooled, size: 13 }, { contentType: "image/png" });
+    expect(await storage.getBuffer("c/products/p/images/s.png", 100)).toEqual(Buffer.from("spooled bytes"));
+    expect(existsSync(spooled)).toBe(false);
+  });
 
   it("refuses path traversal", async () => {
     await expect(storage.put("../escape.png", Buffer.from("x"), { contentType: "image/png" })).rejects.toThrow(/unsafe/);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { contentTypeOfKey } from "../images/image-keys.ts";
 import { readBounded } from "./read-bounded.ts";
@@ -35,9 +35,22 @@ export function createFsStorage(rootDir: string): Storage {
     async put(key, body) {
       const path = pathOf(key);
       await mkdir(dirname(path), { recursive: true });
+      if (!Buffer.isBuffer(body)) {
+        // A spooled upload on the same file system is moved, not copied: no byte is written twice.
+        try {
+          return await rename(body.path, path);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+        }
+      }
       const temporary = `${path}.${randomUUID()}.tmp`;
-      await writeFile(temporary, body);
-      await rename(temporary, path);
+      try {
+        await (Buffer.isBuffer(body) ? writeFile(temporary, body) : copyFile(body.path, temporary));
+        await rename(temporary, path);
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
     },
 
     async get(key) {

@@ -1,3 +1,4 @@
+import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 import {
   CreateBucketCommand,
@@ -67,7 +68,11 @@ export function createS3Storage(settings: S3Settings): Storage & { ensureBucket(
     name: "s3",
 
     async put(key, body, { contentType, cacheControl }) {
-      await withDeadline((abortSignal) => client.send(new PutObjectCommand({ Bucket, Key: fullKey(key), Body: body, ContentType: contentType, CacheControl: cacheControl }), { abortSignal }));
+      // A spooled body streams from its file with its length declared: never read into memory.
+      const payload = Buffer.isBuffer(body) ? { Body: body } : { Body: createReadStream(body.path), ContentLength: body.size };
+      await withDeadline((abortSignal) =>
+        client.send(new PutObjectCommand({ Bucket, Key: fullKey(key), ...payload, ContentType: contentType, CacheControl: cacheControl }), { abortSignal }),
+      );
     },
 
     async get(key) {

@@ -18,9 +18,18 @@ export interface ObjectSummary {
  * its own prefix. Every method is idempotent where that makes sense: deleting a missing key
  * succeeds, so cleanup can always be retried.
  */
+/**
+ * A body waiting in a local file (an upload's spool). The adapter may move the file into place
+ * (the folder store renames it); the caller deletes whatever is left at the path afterwards.
+ */
+export interface FileBody {
+  readonly path: string;
+  readonly size: number;
+}
+
 export interface Storage {
   readonly name: "s3" | "fs";
-  put(key: string, body: Buffer, options: { contentType: string; cacheControl?: string }): Promise<void>;
+  put(key: string, body: Buffer | FileBody, options: { contentType: string; cacheControl?: string }): Promise<void>;
   /** Null when the key does not exist. */
   get(key: string): Promise<StoredObject | null>;
   /** Reads a whole object, refusing one larger than `maxBytes`. Null when it does not exist. */

@@ -1,10 +1,12 @@
+import { tmpdir } from "node:os";
 import { PassThrough, Writable } from "node:stream";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { afterEach, expect, it, vi } from "vitest";
 import { MALFORMED_MULTIPART_MESSAGE } from "../errors/error-messages.ts";
 import { createUploadSource } from "./multipart-file.reader.ts";
 
-const OPTIONS = { maxBytes: 1024, acceptsDeclaredType: () => true };
+// The stuck reads never reach a file part, so nothing is ever written to the spool folder.
+const OPTIONS = { maxBytes: 1024, spoolDir: tmpdir(), acceptsDeclaredType: () => true };
 const MALFORMED = { message: MALFORMED_MULTIPART_MESSAGE };
 
 /**

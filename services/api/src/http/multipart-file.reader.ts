@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { MultipartFile } from "@fastify/multipart";
 import { AppError } from "@ingest/shared";
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -6,6 +5,7 @@ import { bodyTooSlow, fileTooLarge, malformedMultipart, noFile, secondFile, tooM
 import { sendContinue } from "../plugins/expect-continue.plugin.ts";
 import type { ReadFileOptions, ReceivedFile, UploadSource } from "../services/upload.types.ts";
 import { type BodyRate, watchBodyRate } from "./body-rate.watch.ts";
+import { openSpool, type SpooledBody } from "./upload-spool.ts";
 
 export const FILE_FIELD = "file";
 
@@ -62,14 +62,18 @@ function readSingleFile(request: FastifyRequest, options: ReadFileOptions, minRa
       raw.off("end", onEnd).off("close", onClose).off("error", onError);
       // Stop feeding the parser the rest of a refused body (nothing else is piped from it).
       raw.unpipe();
+      // A file received before the form failed (a second file, a cut-off after it) is dropped.
+      if (error && received) void received.body.discard();
       if (error) reject(error);
       else if (file) resolve(file);
       else reject(noFile());
     };
     // Once the body has ended, what is left (parsing buffered bytes, draining the file, the
     // plugin's promises) runs on ticks and microtasks only: unfinished by the next turn is stuck.
+    // Writing the file to its spool is the one real I/O in that: the check waits for it first.
+    let spooling: Promise<unknown> | null = null;
     const onEnd = (): void => {
-      setImmediate(() => settle(malformedMultipart()));
+      setImmediate(() => (spooling ? void spooling.finally(onEnd) : settle(malformedMultipart())));
     };
     const onClose = (): void => (raw.complete ? onEnd() : settle(malformedMultipart()));
     const onError = (error: Error): void => settle(malformedMultipart(error));
@@ -113,8 +117,13 @@ function readSingleFile(request: FastifyRequest, options: ReadFileOptions, minRa
           part.file.resume();
           throw unsupportedType();
         }
-        const file = await collect(part.file, options.maxBytes);
-        received = { ...file, declaredType: part.mimetype };
+        const collecting = collect(part.file, options.maxBytes, options.spoolDir);
+        spooling = collecting.catch(() => {});
+        const body = await collecting;
+        spooling = null;
+        received = { body, declaredType: part.mimetype };
+        // Settled meanwhile (the deadline, a refusal): nobody will discard it but us.
+        if (settled) return void body.discard();
       }
     };
     // Starting the walk piped the request into the parser, so listening for data changes nothing.
@@ -122,7 +131,7 @@ function readSingleFile(request: FastifyRequest, options: ReadFileOptions, minRa
       // busboy reports an empty body as malformed; the plugin passes it off as an empty form.
       () => settle(sawBody ? null : malformedMultipart(), received),
       (error: unknown) => {
-        if (error instanceof AppError) return settle(error);
+        if (error instanceof AppError || error instanceof SpoolFailure) return settle(error);
         const code = (error as { code?: unknown } | null)?.code;
         // Fields the plugin refuses (a name like `constructor`, a JSON field that does not parse)
         // we would ignore anyway; it reports them only once the form has ended.
@@ -146,36 +155,55 @@ const LIMIT_ERRORS: Record<string, () => AppError> = {
   FST_REQ_FILE_TOO_LARGE: fileTooLarge,
 };
 
+/** The spool file could not be written (disk full, permissions): ours, not the client's. */
+class SpoolFailure extends Error {}
+
 /**
- * Buffers the file, failing the moment it crosses `maxBytes`. busboy does not end a stream at
- * its size limit: it marks it `truncated`, emits `limit`, and keeps swallowing the rest of the
- * part. So the limit event, our own count, and `truncated` at the end each fail the upload.
+ * Streams the file into a spool file, failing the moment it crosses `maxBytes`. busboy does not
+ * end a stream at its size limit: it marks it `truncated`, emits `limit`, and keeps swallowing the
+ * rest of the part. So the limit event, our own count, and `truncated` at the end each fail the
+ * upload. Every failure deletes the spool file.
  */
-function collect(file: MultipartFile["file"], maxBytes: number): Promise<{ bytes: Buffer; sha256: string }> {
+function collect(file: MultipartFile["file"], maxBytes: number, spoolDir: string): Promise<SpooledBody> {
   return new Promise((resolve, reject) => {
-    let chunks: Buffer[] = [];
+    const spool = openSpool(spoolDir);
     let total = 0;
-    const hash = createHash("sha256");
+    let failed = false;
+    let writing: Promise<void> = Promise.resolve();
     const fail = (error: unknown): void => {
-      chunks = [];
+      if (failed) return;
+      failed = true;
       file.removeAllListeners("data");
       file.resume();
+      void spool.abort();
       reject(error);
     };
+    const spoolFailed = (error: unknown) => fail(new SpoolFailure("could not write the upload's spool file", { cause: error }));
     // The plugin destroys the file stream, with the error, when the body breaks: that may have
     // happened before the part reached us, and a destroyed stream emits nothing more.
     if (file.errored || (file.destroyed && !file.readableEnded)) return fail(malformedMultipart(file.errored ?? undefined));
     file.on("data", (chunk: Buffer) => {
       total += chunk.length;
       if (total > maxBytes) return fail(fileTooLarge());
-      chunks.push(chunk);
-      hash.update(chunk);
+      const wait = spool.write(chunk);
+      if (wait === null) return;
+      // The disk is behind: stop reading the body until it catches up.
+      file.pause();
+      writing = wait.then(
+        () => void (failed || file.resume()),
+        (error: unknown) => spoolFailed(error),
+      );
     });
     file.once("limit", () => fail(fileTooLarge()));
     file.once("error", (error) => fail(malformedMultipart(error)));
     file.once("end", () => {
       if (file.truncated || total > maxBytes) return fail(fileTooLarge());
-      resolve({ bytes: Buffer.concat(chunks, total), sha256: hash.digest("hex") });
+      writing
+        .then(() => spool.finish())
+        .then(
+          (body) => (failed ? void body.discard() : resolve(body)),
+          (error: unknown) => spoolFailed(error),
+        );
     });
   });
 }

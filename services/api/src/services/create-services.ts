@@ -4,6 +4,7 @@ import { type Admission, type AdmissionEvent, createAdmission } from "./admissio
 import { createImageRemoval } from "./image-removal.service.ts";
 import { createImageStatusService, type ImageStatusService } from "./image-status.service.ts";
 import { createProductService, type ProductService } from "./product.service.ts";
+import { prepareSpoolDir } from "../http/upload-spool.ts";
 import { createUploadService, type UploadService } from "./upload.service.ts";
 
 /** An upload waits at most this long for Redis to take its job; the ledger covers the rest. */
@@ -44,6 +45,7 @@ export function createServices(deps: AppDeps, events: ServiceEvents = {}): Servi
       admission,
       publicBaseUrl: deps.config.publicBaseUrl,
       enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS,
+      spoolDir: prepareSpoolDir(deps.config.api.uploadSpoolDir),
     }),
     imageStatus: createImageStatusService({ products, images, publicBaseUrl: deps.config.publicBaseUrl }),
     admission,

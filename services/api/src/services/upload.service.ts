@@ -66,6 +66,8 @@ export function createUploadService(deps: {
   readonly admission: Admission;
   readonly publicBaseUrl: string;
   readonly enqueueTimeoutMs: number;
+  /** This process's spool folder (prepareSpoolDir). */
+  readonly spoolDir: string;
 }): UploadService {
   const { products, images, storage } = deps;
 
@@ -90,13 +92,13 @@ export function createUploadService(deps: {
     const key = originalKey(product.companyId, product.id, imageId, format);
     const url = publicUrl(deps.publicBaseUrl, key);
     const contentType = CONTENT_TYPE_BY_FORMAT[format];
-    await images.insertStaged({ id: imageId, companyId: product.companyId, productId: product.id, key, url, format, contentType, bytes: file.bytes.length, sha256: file.sha256 });
+    await images.insertStaged({ id: imageId, companyId: product.companyId, productId: product.id, key, url, format, contentType, bytes: file.body.size, sha256: file.body.sha256 });
 
     let appended: Product;
     let stored = false;
     try {
       // Until the worker has rewritten it without metadata, no cache (CDN or bucket) may keep it.
-      await storage.put(key, file.bytes, { contentType, cacheControl: REVALIDATE });
+      await storage.put(key, { path: file.body.path, size: file.body.size }, { contentType, cacheControl: REVALIDATE });
       stored = true;
       appended = await append(product, { url, imageId });
     } catch (error) {
@@ -167,11 +169,15 @@ export function createUploadService(deps: {
     async upload(principal, productId, source, log) {
       const { product, release } = await admit(principal, productId, source);
       try {
-        const file = await source.readFile({ maxBytes: MAX_FILE_BYTES, acceptsDeclaredType: (type) => ACCEPTED_DECLARED_TYPES.has(type) });
-        if (file.bytes.length === 0) throw emptyFile();
-        const format = await sniffImageFormat(file.bytes);
-        if (format === null) throw unsupportedType();
-        return await commit(product, file, format, log);
+        const file = await source.readFile({ maxBytes: MAX_FILE_BYTES, spoolDir: deps.spoolDir, acceptsDeclaredType: (type) => ACCEPTED_DECLARED_TYPES.has(type) });
+        try {
+          if (file.body.size === 0) throw emptyFile();
+          const format = await sniffImageFormat(file.body.head);
+          if (format === null) throw unsupportedType();
+          return await commit(product, file, format, log);
+        } finally {
+          await file.body.discard();
+        }
       } finally {
         release();
       }

@@ -1,13 +1,17 @@
-/** The one file of an upload, fully received and within the size limit. */
+import type { SpooledBody } from "../http/upload-spool.ts";
+
+/** The one file of an upload, fully received (in a spool file) and within the size limit. */
 export interface ReceivedFile {
-  readonly bytes: Buffer;
+  /** Its size, first bytes and sha256; the receiver of a ReceivedFile must discard it. */
+  readonly body: SpooledBody;
   /** The part's declared media type, lower-cased, without parameters. */
   readonly declaredType: string;
-  readonly sha256: string;
 }
 
 export interface ReadFileOptions {
   readonly maxBytes: number;
+  /** Where the body is written as it arrives. */
+  readonly spoolDir: string;
   /** Checked as soon as the part starts, so a refused type is not read at all. */
   readonly acceptsDeclaredType: (type: string) => boolean;
 }

@@ -181,11 +181,12 @@ async function readAndVerify(image: ImageRecord, deps: ProcessImageDeps, deadlin
 
 async function renderOutputs(image: ImageRecord, verified: { bytes: Buffer; decoded: DecodedImage }, deps: ProcessImageDeps, deadline: number) {
   const original = await cleanOriginal(verified.bytes, verified.decoded, deps.codec, deadline);
+  const { pixels } = original;
   const derivatives: { derivative: Derivative; data: Buffer }[] = [];
-  // One at a time: jobs already run in parallel, and each render holds a decoded image.
+  // One at a time: jobs already run in parallel. Every output comes from the one decode's pixels.
   for (const format of deps.settings.derivativeFormats) {
-    for (const width of derivativeWidths(original.width, deps.settings.derivativeWidths)) {
-      const rendered = await deps.codec.renderDerivative(original.data, width, format, deadline);
+    for (const width of derivativeWidths(pixels.width, deps.settings.derivativeWidths)) {
+      const rendered = await deps.codec.renderDerivative(pixels, width, format, deadline);
       const key = derivativeKey(image.companyId, image.productId, image.id, width, format);
       derivatives.push({
         derivative: { key, width: rendered.width, height: rendered.height, format, bytes: rendered.data.length, sha256: sha256(rendered.data) },
@@ -193,7 +194,7 @@ async function renderOutputs(image: ImageRecord, verified: { bytes: Buffer; deco
       });
     }
   }
-  const summary = await deps.codec.summarize(original.data, deadline);
+  const summary = await deps.codec.summarize(pixels, deadline);
   return {
     original: original.data,
     width: original.width,
@@ -213,19 +214,35 @@ async function renderOutputs(image: ImageRecord, verified: { bytes: Buffer; deco
 async function cleanOriginal(bytes: Buffer, decoded: DecodedImage, codec: ImageCodec, deadline: number) {
   if (decoded.orientation === 1 && decoded.pages === 1) {
     const stripped = stripMetadata(bytes, decoded.format);
-    if (stripped) {
-      // The stripped file must decode to the same image, or it is not served.
-      const check = await codec.decode(stripped, deadline).catch((error: unknown) => {
-        if (error instanceof ImageRejection && error.reason !== "timeout") return null;
-        throw error;
-      });
-      if (check && check.width === decoded.width && check.height === decoded.height && check.orientation === 1 && check.pages === 1) {
-        return { data: stripped, width: decoded.width, height: decoded.height };
-      }
+    // The strippers copy every pixel-bearing segment or chunk verbatim, so the stripped file
+    // decodes to the pixels just verified as long as its structure holds: the decoder's own header
+    // parse must see the same format and shape, and it is not decoded a second time.
+    if (stripped && (await keepsShape(bytes, stripped, decoded, codec, deadline))) {
+      return { data: stripped, width: decoded.width, height: decoded.height, pixels: decoded.pixels };
     }
   }
   const lossless = decoded.format === "png" || (decoded.format === "webp" && isLosslessWebp(bytes));
-  return codec.reencodeOriginal(bytes, decoded.format, { lossless }, deadline);
+  const reencoded = await codec.reencodeOriginal(decoded.pixels, decoded.format, { lossless }, deadline);
+  // Derivatives come from what is served, so that a retry (which starts from the re-encoded file)
+  // renders the same bytes: the one case that decodes twice, and only for rotated or animated files.
+  const served = await codec.decode(reencoded.data, deadline);
+  return { ...reencoded, pixels: served.pixels };
+}
+
+async function keepsShape(original: Buffer, stripped: Buffer, decoded: DecodedImage, codec: ImageCodec, deadline: number): Promise<boolean> {
+  const check = await codec.inspect(stripped, deadline).catch((error: unknown) => {
+    if (error instanceof ImageRejection && error.reason !== "timeout") return null;
+    throw error;
+  });
+  if (!check) return false;
+  const same = check.format === decoded.format && check.width === decoded.width && check.height === decoded.height && check.orientation === 1 && check.pages === 1;
+  return same && (decoded.format !== "jpeg" || sameJpegFrame(original, stripped));
+}
+
+/** The frame header (coding process, precision, components) survived the cut unchanged. */
+function sameJpegFrame(original: Buffer, stripped: Buffer): boolean {
+  const [before, after] = [readJpegFrame(original), readJpegFrame(stripped)];
+  return before !== null && after !== null && before.marker === after.marker && before.precision === after.precision && before.components === after.components;
 }
 
 /** Takes the image out of its product, deletes its objects, then records the verdict. */

@@ -1,5 +1,5 @@
 import { crc32, deflateSync } from "node:zlib";
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
 
 /**
  * Test images made in code. Tests may use sharp to build and inspect fixtures; the worker's own
@@ -15,7 +15,7 @@ export const SECRET = "SECRET-SERIAL-4242";
  * An upright `width`×`height` image, blue with a red top-left quadrant, so orientation and
  * mirroring show in which corner is red.
  */
-export async function uprightPixels(width: number, height: number): Promise<sharp.Sharp> {
+export async function uprightPixels(width: number, height: number): Promise<Sharp> {
   const corner = await sharp({ create: { width: Math.floor(width / 2), height: Math.floor(height / 2), channels: 3, background: RED } })
     .png()
     .toBuffer();
@@ -23,7 +23,7 @@ export async function uprightPixels(width: number, height: number): Promise<shar
 }
 
 /** Stored pixels for EXIF orientation `o`: what a camera writes so that applying `o` gives the upright image. */
-function storeForOrientation(image: sharp.Sharp, orientation: number): sharp.Sharp {
+function storeForOrientation(image: Sharp, orientation: number): Sharp {
   switch (orientation) {
     case 2:
       return image.flop();

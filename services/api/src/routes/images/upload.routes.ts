@@ -46,7 +46,7 @@ function countingBytes(source: UploadSource, count: (bytes: number) => void): Up
     declaredLength: source.declaredLength,
     async readFile(options) {
       const file = await source.readFile(options);
-      count(file.bytes.length);
+      count(file.body.size);
       return file;
     },
   };

@@ -1,0 +1,259 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { findFreePort } from "@ingest/provision";
+import { generateApiKey, parseConfig } from "@ingest/shared";
+import { openStore } from "@ingest/store";
+import { startApi } from "../api-process.ts";
+import { distribution, round } from "../measure.ts";
+import type { Photo } from "./photos.ts";
+import type { Row } from "./speed-report.ts";
+
+const WORKER_MAIN = fileURLToPath(new URL("../../../services/worker/src/main.ts", import.meta.url));
+const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const COMPANY = "bench-speed";
+
+/** CPU seconds a process has used so far (user + system), from /proc. */
+export function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function rssMiBOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  return Number(line?.split(/\s+/)[1] ?? Number.NaN) / 1024;
+}
+
+export interface Stack {
+  readonly env: Record<string, string>;
+  readonly key: string;
+}
+
+/** A fresh SQLite store and folder storage with one company and its key; the API and worker share it. */
+export async function prepareStack(workDir: string, redisUrl: string, label: string): Promise<Stack> {
+  const dir = join(workDir, label);
+  mkdirSync(dir, { recursive: true });
+  const env = {
+    STORE: "sqlite",
+    SQLITE_PATH: join(dir, "ingest.sqlite"),
+    STORAGE_DRIVER: "fs",
+    FS_STORAGE_DIR: join(dir, "objects"),
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: `bench_${label}_${Date.now().toString(36)}`,
+    // The bench is one caller sending far more than a caller's fair share.
+    RATE_LIMIT_ENABLED: "false",
+    MALLOC_ARENA_MAX: "2",
+  };
+  const store = await openStore(parseConfig(env).store);
+  try {
+    await store.repositories.credentials.createCompany(COMPANY, "Bench");
+    const { key, lookupId, hash } = generateApiKey();
+    await store.repositories.credentials.insertApiKey({ lookupId, companyId: COMPANY, name: "bench", hash, scopes: ["products:read", "products:write"] });
+    return { env, key };
+  } finally {
+    await store.close();
+  }
+}
+
+function client(baseUrl: string, key: string) {
+  const auth = { authorization: `Bearer ${key}` };
+  return {
+    async newProduct(): Promise<string> {
+      const reply = await fetch(`${baseUrl}/api/v1/products`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ name: "bench" }) });
+      if (reply.status !== 201) throw new Error(`POST /products answered ${reply.status}`);
+      return ((await reply.json()) as { id: string }).id;
+    },
+    async upload(productId: string, photo: Photo): Promise<{ status: number; imageId: string | null }> {
+      const form = new FormData();
+      form.append("file", new Blob([photo.bytes], { type: `image/${photo.format}` }), `photo.${photo.format === "jpeg" ? "jpg" : photo.format}`);
+      const reply = await fetch(`${baseUrl}/api/v1/products/${productId}/images`, { method: "POST", headers: auth, body: form, signal: AbortSignal.timeout(60_000) });
+      const body = (await reply.json().catch(() => ({}))) as { imageUrl?: string };
+      const imageId = body.imageUrl ? (body.imageUrl.split("/").at(-1)?.split(".")[0] ?? null) : null;
+      return { status: reply.status, imageId };
+    },
+  };
+}
+
+/** Runs `total` calls of `once`, `concurrency` at a time (closed loop); milliseconds each and the wall time. */
+async function closedLoop(total: number, concurrency: number, once: (i: number) => Promise<void>) {
+  const samples: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const begun = performance.now();
+        await once(i);
+        samples.push(performance.now() - begun);
+      }
+    }),
+  );
+  return { wallS: (performance.now() - started) / 1000, latency: distribution(samples) };
+}
+
+/** B1: uploads with no worker running (the API path alone) against plain file writes of the same bytes. */
+export async function measureUploads(photo: Photo, stack: Stack, workDir: string, levels: readonly number[], perLevel: number): Promise<Row[]> {
+  const api = await startApi(stack.env);
+  const rows: Row[] = [];
+  try {
+    const http = client(api.baseUrl, stack.key);
+    const perProduct = 15;
+    const products = await Promise.all(Array.from({ length: Math.ceil(((perLevel + 10) * levels.length) / perProduct) }, () => http.newProduct()));
+    let uploaded = 0;
+    const uploadOnce = async () => {
+      const productId = products[Math.floor(uploaded++ / perProduct)]!;
+      const { status } = await http.upload(productId, photo);
+      if (status !== 201) throw new Error(`upload answered ${status}`);
+    };
+    for (let i = 0; i < 10; i++) await uploadOnce(); // warm-up
+    const files = join(workDir, "direct-writes");
+    mkdirSync(files, { recursive: true });
+    for (const concurrency of levels) {
+      const cpuBefore = cpuSecondsOf(api.child.pid!);
+      const service = await closedLoop(perLevel, concurrency, uploadOnce);
+      const apiCpuMs = ((cpuSecondsOf(api.child.pid!) - cpuBefore) * 1000) / perLevel;
+      const baseline = await closedLoop(perLevel, concurrency, (i) => writeFile(join(files, `${concurrency}-${i}.jpg`), photo.bytes));
+      const figures = (run: typeof service) => ({ perS: round(perLevel / run.wallS, 1), p50Ms: round(run.latency.p50, 1), p99Ms: round(run.latency.p99, 1) });
+      say(`B1 c=${concurrency}: API ${JSON.stringify(figures(service))}, ${round(apiCpuMs, 1)} ms API CPU an upload; file write ${JSON.stringify(figures(baseline))}`);
+      rows.push({
+        id: "B1",
+        what: `uploads of a ${photo.name} at concurrency ${concurrency}, ${perLevel} uploads, worker paused`,
+        service: { ...figures(service), apiCpuMsPerUpload: round(apiCpuMs, 1) },
+        baseline: { what: "a plain file write of the same bytes, same concurrency", ...figures(baseline) },
+        ratio: round(perLevel / service.wallS / (perLevel / baseline.wallS), 3),
+        target: concurrency >= 8 ? 0.7 : null,
+      });
+    }
+  } finally {
+    await api.stop();
+  }
+  return rows;
+}
+
+/** B2: the API's RSS while 64 uploads of about 4.5 MB arrive at once, against its idle RSS and the bodies admitted. */
+export async function measureUploadMemory(photo: Photo, stack: Stack, uploads: number): Promise<Row> {
+  const api = await startApi(stack.env);
+  try {
+    const http = client(api.baseUrl, stack.key);
+    const products = await Promise.all(Array.from({ length: Math.ceil(uploads / 15) + 1 }, () => http.newProduct()));
+    await http.upload(products.at(-1)!, photo); // warm-up: the first upload loads the code it runs
+    await sleep(1_000);
+    const pid = api.child.pid!;
+    const idle = rssMiBOf(pid);
+    let peak = idle;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssMiBOf(pid));
+    }, 10);
+    const replies = await Promise.all(Array.from({ length: uploads }, (_, i) => http.upload(products[Math.floor(i / 15)]!, photo)));
+    clearInterval(sampler);
+    await sleep(3_000);
+    const after = rssMiBOf(pid);
+    const admitted = replies.filter((reply) => reply.status === 201).length;
+    const refused = replies.filter((reply) => reply.status === 503).length;
+    const atOnce = Math.min(admitted, parseConfig(stack.env).api.maxConcurrentUploads);
+    const bodiesMiB = (atOnce * photo.bytes.length) / 2 ** 20;
+    say(`B2: idle ${round(idle)} MiB, peak ${round(peak)} MiB, 3 s later ${round(after)} MiB; ${admitted} × 201, ${refused} × 503`);
+    return {
+      id: "B2",
+      what: `API RSS during ${uploads} concurrent ${photo.name} uploads (${(photo.bytes.length / 2 ** 20).toFixed(1)} MiB each)`,
+      service: { growthMiB: round(peak - idle), threeSecondsLaterMiB: round(after - idle), admitted, refused },
+      baseline: { what: "idle RSS; the bodies admitted at once", idleMiB: round(idle), bodiesMiB: round(bodiesMiB) },
+      ratio: round((peak - idle) / bodiesMiB),
+      target: 0.5,
+      lowerIsBetter: true,
+    };
+  } finally {
+    await api.stop();
+  }
+}
+
+async function startWorker(env: Record<string, string>): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [WORKER_MAIN], {
+    env: { PATH: process.env.PATH ?? "", ...env, API_HOST: "127.0.0.1", WORKER_HEALTH_PORT: String(await findFreePort()), LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  return {
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/**
+ * B4: upload → ready at a fixed rate for `seconds` (open loop: each upload starts on its schedule
+ * whether or not earlier ones finished, and its latency counts from that schedule), then waits for
+ * the backlog to drain (bounded). Ready time is the image record's own `updatedAt`.
+ */
+export async function measurePipeline(photo: Photo, stack: Stack, ratePerS: number, seconds: number, p95TargetS: number | null): Promise<Row> {
+  const api = await startApi(stack.env);
+  const worker = await startWorker(stack.env);
+  const store = await openStore(parseConfig(stack.env).store);
+  try {
+    const http = client(api.baseUrl, stack.key);
+    const total = Math.max(1, Math.round(ratePerS * seconds));
+    const products = await Promise.all(Array.from({ length: Math.ceil(total / 15) }, () => http.newProduct()));
+    const cpuBefore = { api: cpuSecondsOf(api.child.pid!), worker: cpuSecondsOf(worker.child.pid!) };
+    const started = Date.now();
+    const scheduled: { at: number; imageId: string | null }[] = [];
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const at = started + (i * 1000) / ratePerS;
+      const wait = at - Date.now();
+      if (wait > 0) await sleep(wait);
+      const entry = { at, imageId: null as string | null };
+      scheduled.push(entry);
+      const recordReply = (reply: { status: number; imageId: string | null }) => {
+        entry.imageId = reply.status === 201 ? reply.imageId : null;
+      };
+      inFlight.push(http.upload(products[Math.floor(i / 15)]!, photo).then(recordReply, () => {}));
+    }
+    await Promise.all(inFlight);
+    const drainDeadline = Date.now() + 180_000;
+    const latencies: number[] = [];
+    let pending = scheduled.filter((entry) => entry.imageId !== null);
+    while (pending.length > 0 && Date.now() < drainDeadline) {
+      const still: typeof pending = [];
+      for (const entry of pending) {
+        const image = await store.repositories.images.find(entry.imageId!);
+        if (image?.status === "ready") latencies.push(image.updatedAt.getTime() - entry.at);
+        else still.push(entry);
+      }
+      pending = still;
+      if (pending.length > 0) await sleep(500);
+    }
+    const cpu = { api: cpuSecondsOf(api.child.pid!) - cpuBefore.api, worker: cpuSecondsOf(worker.child.pid!) - cpuBefore.worker };
+    const latency = distribution(latencies);
+    const failed = scheduled.filter((entry) => entry.imageId === null).length;
+    say(`B4 ${ratePerS}/s: p50 ${round(latency.p50)} ms, p95 ${round(latency.p95)} ms; ${latencies.length} ready, ${pending.length} not drained, ${failed} uploads failed`);
+    return {
+      id: "B4",
+      what: `upload → ready, ${photo.name} at ${round(ratePerS)}/s for ${seconds} s (open loop)`,
+      service: {
+        p50Ms: round(latency.p50, 0),
+        p95Ms: round(latency.p95, 0),
+        ready: latencies.length,
+        notDrained: pending.length,
+        uploadsFailed: failed,
+        cpuMsPerImage: { api: round((cpu.api * 1000) / total, 0), worker: round((cpu.worker * 1000) / total, 0) },
+      },
+      baseline: null,
+      // The ratio column holds p95 in seconds; an undrained backlog fails the target outright.
+      ratio: pending.length > 0 || failed > 0 ? Number.POSITIVE_INFINITY : round(latency.p95 / 1000, 2),
+      target: p95TargetS,
+      lowerIsBetter: true,
+      note: "ratio: p95 in s",
+    };
+  } finally {
+    await store.close();
+    await worker.stop();
+    await api.stop();
+  }
+}

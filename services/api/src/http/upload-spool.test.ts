@@ -1,0 +1,51 @@
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SNIFF_BYTES } from "@ingest/shared";
+import { afterAll, describe, expect, it } from "vitest";
+import { openSpool, prepareSpoolDir } from "./upload-spool.ts";
+
+const root = await mkdtemp(join(tmpdir(), "upload-spool-"));
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe("the upload spool", () => {
+  it("writes the body to a file and keeps only its first bytes, size and sha256", async () => {
+    const dir = prepareSpoolDir(root);
+    const body = Buffer.alloc(3 * SNIFF_BYTES, 7);
+    body[0] = 1;
+    const spool = openSpool(dir);
+    for (let offset = 0; offset < body.length; offset += 1000) await spool.write(body.subarray(offset, offset + 1000));
+    const spooled = await spool.finish();
+    expect(spooled.size).toBe(body.length);
+    expect(spooled.head).toEqual(body.subarray(0, SNIFF_BYTES));
+    expect(spooled.sha256).toBe(createHash("sha256").update(body).digest("hex"));
+    expect(readFileSync(spooled.path)).toEqual(body);
+    await spooled.discard();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("an aborted spool leaves no file", async () => {
+    const dir = prepareSpoolDir(root);
+    const spool = openSpool(dir);
+    await spool.write(Buffer.from("half a body"));
+    await spool.abort();
+    await spool.abort();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("at start, sweeps the folders of processes that are gone and leaves live ones alone", () => {
+    const gonePid = Number(execFileSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]));
+    const gone = join(root, `api-${gonePid}-deadbeef`);
+    mkdirSync(gone, { recursive: true });
+    writeFileSync(join(gone, "left-by-a-crash.upload"), "x");
+    const live = prepareSpoolDir(root);
+    writeFileSync(join(live, "in-flight.upload"), "x");
+    const mine = prepareSpoolDir(root);
+    expect(existsSync(gone)).toBe(false);
+    expect(existsSync(join(live, "in-flight.upload"))).toBe(true);
+    expect(readdirSync(mine)).toEqual([]);
+  });
+});

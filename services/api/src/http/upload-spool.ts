@@ -1,0 +1,99 @@
+import { createHash, randomUUID } from "node:crypto";
+import { createWriteStream, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { SNIFF_BYTES } from "@ingest/shared";
+
+/**
+ * An upload's body on its way to storage: written to a file as it arrives, so the API holds no
+ * body in memory, only the first bytes (for sniffing) and a running sha256. The file is the
+ * caller's to discard on every path; a crash leaves it to the sweep at the next start.
+ */
+export interface SpooledBody {
+  readonly path: string;
+  readonly size: number;
+  /** The first SNIFF_BYTES bytes (fewer for a smaller file). */
+  readonly head: Buffer;
+  readonly sha256: string;
+  discard(): Promise<void>;
+}
+
+export interface SpoolWriter {
+  /** Writes a chunk; null when the file takes more at once, else a promise of when it can. */
+  write(chunk: Buffer): Promise<void> | null;
+  finish(): Promise<SpooledBody>;
+  /** Closes and deletes the file; safe to call at any point, more than once. */
+  abort(): Promise<void>;
+}
+
+export function openSpool(dir: string): SpoolWriter {
+  const path = join(dir, `${randomUUID()}.upload`);
+  const out = createWriteStream(path, { flags: "wx", mode: 0o644 });
+  const hash = createHash("sha256");
+  const head = Buffer.alloc(SNIFF_BYTES);
+  let headLength = 0;
+  let size = 0;
+  let failure: Error | null = null;
+  out.on("error", (error) => {
+    failure = error;
+  });
+  const discard = () => rm(path, { force: true });
+  const closed = () => new Promise<void>((resolve) => (out.closed ? resolve() : out.once("close", () => resolve())));
+
+  return {
+    write(chunk) {
+      if (failure) return Promise.reject(failure);
+      if (headLength < SNIFF_BYTES) headLength += chunk.copy(head, headLength, 0, Math.min(chunk.length, SNIFF_BYTES - headLength));
+      size += chunk.length;
+      hash.update(chunk);
+      if (out.write(chunk)) return null;
+      return new Promise<void>((resolve, reject) => {
+        const onError = (error: Error) => reject(error);
+        out.once("drain", () => {
+          out.off("error", onError);
+          resolve();
+        });
+        out.once("error", onError);
+      });
+    },
+    async finish() {
+      await new Promise<void>((resolve, reject) => {
+        if (failure) return reject(failure);
+        out.once("error", reject);
+        out.end(() => resolve());
+      });
+      await closed();
+      return { path, size, head: Buffer.from(head.subarray(0, headLength)), sha256: hash.digest("hex"), discard };
+    },
+    async abort() {
+      out.destroy();
+      await closed();
+      await discard();
+    },
+  };
+}
+
+/**
+ * A new spool folder for this app under `root` (private: the folder is 0700). Folders of
+ * processes that are gone (a crash, a kill) are removed with what they hold; a live process's
+ * are left alone, so several APIs (or test apps in one process) may share one root.
+ */
+export function prepareSpoolDir(root: string): string {
+  mkdirSync(root, { recursive: true });
+  for (const name of readdirSync(root)) {
+    const pid = Number(/^api-(\d+)-/.exec(name)?.[1]);
+    if (Number.isInteger(pid) && !isAlive(pid)) rmSync(join(root, name), { recursive: true, force: true });
+  }
+  const dir = join(root, `api-${process.pid}-${randomUUID().slice(0, 8)}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
