@@ -12,6 +12,7 @@ export * from "./images/image.types.ts";
 export * from "./images/image-keys.ts";
 export * from "./images/image-type.ts";
 export * from "./ids/object-id.ts";
+export * from "./idempotency/idempotency.repository.ts";
 export * from "./limits/rate-limit.ts";
 export * from "./logging/logger-options.ts";
 export * from "./products/product.repository.ts";

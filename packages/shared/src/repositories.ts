@@ -1,4 +1,5 @@
 import type { CredentialRepository } from "./auth/credential.repository.ts";
+import type { IdempotencyRepository } from "./idempotency/idempotency.repository.ts";
 import type { ImageRepository } from "./images/image.repository.ts";
 import type { ProductRepository } from "./products/product.repository.ts";
 
@@ -7,4 +8,6 @@ export interface Repositories {
   readonly products: ProductRepository;
   readonly images: ImageRepository;
   readonly credentials: CredentialRepository;
+  /** Upload idempotency keys (not copied by `store copy`: they live 24 hours). */
+  readonly idempotency: IdempotencyRepository;
 }

@@ -1,6 +1,7 @@
 import type { Store } from "@ingest/shared";
 import { connectMongo, pingMongo } from "./mongo-client.ts";
 import { createMongoCredentialRepository, ensureCredentialIndexes } from "./credentials.mongo.ts";
+import { createMongoIdempotencyRepository, ensureIdempotencyIndexes } from "./idempotency.mongo.ts";
 import { createMongoImageRepository, ensureImageIndexes } from "./images.mongo.ts";
 import { createMongoProductRepository, ensureProductIndexes } from "./products.mongo.ts";
 
@@ -15,6 +16,7 @@ export async function openMongoStore(url: string, dbName: string): Promise<Store
     await ensureProductIndexes(connection.db);
     await ensureImageIndexes(connection.db);
     await ensureCredentialIndexes(connection.db);
+    await ensureIdempotencyIndexes(connection.db);
   } catch (error) {
     await connection.close();
     throw error;
@@ -22,10 +24,11 @@ export async function openMongoStore(url: string, dbName: string): Promise<Store
   const products = createMongoProductRepository(connection.db);
   const images = createMongoImageRepository(connection.db);
   const credentials = createMongoCredentialRepository(connection.db);
+  const idempotency = createMongoIdempotencyRepository(connection.db);
   return {
     kind: "mongodb",
     description: `MongoDB protocol at ${describeUrl(url)}, database ${dbName}`,
-    repositories: { products, images, credentials },
+    repositories: { products, images, credentials, idempotency },
     transfer: { ...credentials.transfer, products: products.transfer, images: images.transfer },
     ping: () => pingMongo(connection.db),
     close: () => connection.close(),

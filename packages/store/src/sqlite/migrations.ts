@@ -81,6 +81,26 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       CREATE INDEX images_by_status_id ON images (status, id);
     `,
   },
+  {
+    version: 2,
+    name: "idempotency keys",
+    sql: `
+      -- One row per attempt of a company's key; a claim is an INSERT under this primary key.
+      CREATE TABLE idempotency_keys (
+        company_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL,
+        product_id TEXT NOT NULL,
+        image_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        response TEXT,
+        PRIMARY KEY (company_id, key, attempt)
+      ) STRICT;
+      CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
+    `,
+  },
 ];
 
 export function migrate(db: SqliteDatabase): void {

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Store } from "@ingest/shared";
 import { createSqliteCredentialRepository } from "./credentials.sqlite.ts";
+import { createSqliteIdempotencyRepository } from "./idempotency.sqlite.ts";
 import { createSqliteImageRepository } from "./images.sqlite.ts";
 import { migrate } from "./migrations.ts";
 import { createSqliteProductRepository } from "./products.sqlite.ts";
@@ -22,11 +23,12 @@ export async function openSqliteStore(path: string): Promise<Store> {
   const products = createSqliteProductRepository(db);
   const images = createSqliteImageRepository(db);
   const credentials = createSqliteCredentialRepository(db);
+  const idempotency = createSqliteIdempotencyRepository(db);
   let open = true;
   return {
     kind: "sqlite",
     description: `SQLite ${absolute}`,
-    repositories: { products, images, credentials },
+    repositories: { products, images, credentials, idempotency },
     transfer: { ...credentials.transfer, products: products.transfer, images: images.transfer },
     async ping() {
       if (!open) throw new Error("the SQLite store is closed");
