@@ -100,6 +100,18 @@ export interface Config {
     /** OpenTelemetry traces over OTLP/HTTP; off by default (then no OTel code is loaded). */
     readonly tracing: { readonly enabled: boolean; readonly otlpEndpoint: string };
   };
+  // --- callers (issue 12): idempotency keys, webhooks ---
+  readonly callers: {
+    readonly idempotency: {
+      /** How long a key's first answer is replayed. Default 24 h. */
+      readonly ttlMs: number;
+      /**
+       * How long a claimed key counts as in flight (409) before a retry may look at what it left:
+       * longer than any upload can take (the server's request timeout is 2 min). Default 5 min.
+       */
+      readonly inFlightTimeoutMs: number;
+    };
+  };
 }
 
 const KEY_PREFIX_PATTERN = /^[a-zA-Z0-9._-]*(\/[a-zA-Z0-9._-]+)*\/?$/;
@@ -185,6 +197,13 @@ export function parseConfig(env: EnvMap): Config {
       tracing: {
         enabled: read.boolean("TRACING_ENABLED", false),
         otlpEndpoint: read.url("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318", ["http:", "https:"]),
+      },
+    },
+    // --- callers (issue 12) ---
+    callers: {
+      idempotency: {
+        ttlMs: read.integer("IDEMPOTENCY_TTL_MS", 86_400_000, { min: 1_000, max: 7 * 86_400_000 }),
+        inFlightTimeoutMs: read.integer("IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS", 300_000, { min: 500, max: 3_600_000 }),
       },
     },
   };

@@ -13,6 +13,7 @@ export const STATUS_BY_CODE: Readonly<Record<AppErrorCode, number>> = {
   file_too_large: 413,
   unsupported_type: 415,
   image_cap_reached: 422,
+  idempotency_key_reused: 422,
   rate_limited: 429,
   busy: 503,
   dependency_unavailable: 503,

@@ -4,6 +4,7 @@ import { type Admission, createAdmission } from "./admission.ts";
 import { createImageRemoval } from "./image-removal.service.ts";
 import { createImageStatusService, type ImageStatusService } from "./image-status.service.ts";
 import { createProductService, type ProductService } from "./product.service.ts";
+import { createUploadIdempotency } from "./upload-idempotency.ts";
 import { createUploadService, type UploadService } from "./upload.service.ts";
 
 /** An upload waits at most this long for Redis to take its job; the ledger covers the rest. */
@@ -19,7 +20,7 @@ export interface Services {
 }
 
 export function createServices(deps: AppDeps): Services {
-  const { products, images } = deps.store.repositories;
+  const { products, images, idempotency: keys } = deps.store.repositories;
   const admission = createAdmission(deps.config.api.maxConcurrentUploads);
   const removal = createImageRemoval({ images, queue: deps.queue, enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS });
   return {
@@ -30,6 +31,7 @@ export function createServices(deps: AppDeps): Services {
       storage: deps.storage,
       queue: deps.queue,
       admission,
+      idempotency: createUploadIdempotency({ keys, products, ...deps.config.callers.idempotency }),
       publicBaseUrl: deps.config.publicBaseUrl,
       enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS,
     }),

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { generateApiKey } from "@ingest/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, postForm, type Reply, uploadImage } from "../support/http.ts";
+import { call, multipartBody, postForm, type Reply, toReply, uploadImage } from "../support/http.ts";
 import { imageBytes, NOT_IMAGES, padTo } from "../support/images.ts";
 import { createContractChecker, documentedExamples, publishedBodies } from "../support/openapi-contract.ts";
 import { createTenant, type Tenant } from "../support/tenants.ts";
@@ -73,6 +73,15 @@ describe("live responses match the OpenAPI document", () => {
     await live("POST", "/api/v1/products/:id/images", () => uploadImage(t.baseUrl, tenant.readKey, id, png), 403);
     const full = (await product(tenant.key, { name: "Full", imageUrls: Array.from({ length: 20 }, (_, i) => `https://cdn.example.com/${i}.jpg`) })).body.id;
     await live("POST", "/api/v1/products/:id/images", () => uploadImage(t.baseUrl, tenant.key, full, png), 422);
+    const keyed = (data: Buffer) => {
+      const { body, contentType } = multipartBody([{ name: "file", data, filename: "a.png", type: "image/png" }]);
+      const headers = { authorization: `Bearer ${tenant.key}`, "content-type": contentType, "idempotency-key": "openapi-1" };
+      return async () => toReply(await fetch(`${t.baseUrl}/api/v1/products/${id}/images`, { method: "POST", headers, body }));
+    };
+    await live("POST", "/api/v1/products/:id/images", keyed(png), 201);
+    const replayed = await live("POST", "/api/v1/products/:id/images", keyed(png), 201);
+    expect(replayed.headers.get("idempotent-replayed")).toBe("true");
+    await live("POST", "/api/v1/products/:id/images", keyed(await imageBytes("png", 8, 8)), 422);
 
     await live("GET", "/api/v1/products/:id/images", () => call(t.baseUrl, "GET", `/api/v1/products/${id}/images`, { token: tenant.key }), 200);
     await live("GET", "/api/v1/products/:id/images", () => call(t.baseUrl, "GET", "/api/v1/products/nope/images", { token: tenant.key }), 404);
