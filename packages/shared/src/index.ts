@@ -29,3 +29,4 @@ export * from "./storage/storage.ts";
 export * from "./store/store.ts";
 export * from "./store/store-transfer.ts";
 export * from "./tracing/start-tracing.ts";
+export * from "./webhooks/index.ts";

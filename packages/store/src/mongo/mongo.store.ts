@@ -4,6 +4,7 @@ import { createMongoCredentialRepository, ensureCredentialIndexes } from "./cred
 import { createMongoIdempotencyRepository, ensureIdempotencyIndexes } from "./idempotency.mongo.ts";
 import { createMongoImageRepository, ensureImageIndexes } from "./images.mongo.ts";
 import { createMongoProductRepository, ensureProductIndexes } from "./products.mongo.ts";
+import { createMongoWebhookRepository, ensureWebhookIndexes } from "./webhooks.mongo.ts";
 
 /**
  * The MongoDB adapter: for production and for more than one machine. Every query it makes is
@@ -17,6 +18,7 @@ export async function openMongoStore(url: string, dbName: string): Promise<Store
     await ensureImageIndexes(connection.db);
     await ensureCredentialIndexes(connection.db);
     await ensureIdempotencyIndexes(connection.db);
+    await ensureWebhookIndexes(connection.db);
   } catch (error) {
     await connection.close();
     throw error;
@@ -25,11 +27,12 @@ export async function openMongoStore(url: string, dbName: string): Promise<Store
   const images = createMongoImageRepository(connection.db);
   const credentials = createMongoCredentialRepository(connection.db);
   const idempotency = createMongoIdempotencyRepository(connection.db);
+  const webhooks = createMongoWebhookRepository(connection.db);
   return {
     kind: "mongodb",
     description: `MongoDB protocol at ${describeUrl(url)}, database ${dbName}`,
-    repositories: { products, images, credentials, idempotency },
-    transfer: { ...credentials.transfer, products: products.transfer, images: images.transfer },
+    repositories: { products, images, credentials, idempotency, webhooks },
+    transfer: { ...credentials.transfer, products: products.transfer, images: images.transfer, webhookEndpoints: webhooks.transfer },
     ping: () => pingMongo(connection.db),
     close: () => connection.close(),
   };
