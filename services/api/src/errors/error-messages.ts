@@ -19,3 +19,4 @@ export const UNAVAILABLE_MESSAGE = "Service temporarily unavailable; retry short
 export const IDEMPOTENCY_KEY_FORMAT_MESSAGE = "Idempotency-Key must be 1 to 255 printable ASCII characters.";
 export const IDEMPOTENCY_KEY_REUSED_MESSAGE = "This Idempotency-Key was already used for a different request (another product or another file); use a new key.";
 export const IDEMPOTENCY_IN_FLIGHT_MESSAGE = "A request with this Idempotency-Key is still in progress; retry shortly.";
+export const WEBHOOK_NOT_FOUND_MESSAGE = "Webhook endpoint not found";

@@ -6,6 +6,7 @@ import { createImageStatusService, type ImageStatusService } from "./image-statu
 import { createProductService, type ProductService } from "./product.service.ts";
 import { createUploadIdempotency } from "./upload-idempotency.ts";
 import { createUploadService, type UploadService } from "./upload.service.ts";
+import { createWebhookService, type WebhookService } from "./webhook.service.ts";
 
 /** An upload waits at most this long for Redis to take its job; the ledger covers the rest. */
 const ENQUEUE_TIMEOUT_MS = 1_000;
@@ -14,6 +15,7 @@ export interface Services {
   readonly products: ProductService;
   readonly uploads: UploadService;
   readonly imageStatus: ImageStatusService;
+  readonly webhooks: WebhookService;
   readonly readiness: () => Promise<ReadinessReport>;
   /** The uploads' admission slots, read by the in-flight gauge. */
   readonly admission: Admission;
@@ -35,6 +37,7 @@ export function createServices(deps: AppDeps): Services {
       publicBaseUrl: deps.config.publicBaseUrl,
       enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS,
     }),
+    webhooks: createWebhookService({ webhooks: deps.store.repositories.webhooks, settings: deps.config.callers.webhooks }),
     imageStatus: createImageStatusService({ products, images, publicBaseUrl: deps.config.publicBaseUrl }),
     admission,
     readiness: () =>

@@ -93,6 +93,16 @@ describe("live responses match the OpenAPI document", () => {
     await live("DELETE", "/api/v1/products/:id/images/:index", () => remove("0"), 200);
   });
 
+  it("webhooks: register, list, remove", async () => {
+    const register = (json: unknown) => () => call(t.baseUrl, "POST", "/api/v1/webhooks", { token: tenant.key, json });
+    const created = await live("POST", "/api/v1/webhooks", register({ url: "https://93.184.215.14/hooks", events: ["image.ready"] }), 201);
+    await live("POST", "/api/v1/webhooks", register({ url: "https://10.0.0.7/hooks", events: ["image.ready"] }), 400);
+    await live("POST", "/api/v1/webhooks", () => call(t.baseUrl, "POST", "/api/v1/webhooks", { token: tenant.readKey, json: { url: "https://93.184.215.14/x", events: ["image.ready"] } }), 403);
+    await live("GET", "/api/v1/webhooks", () => call(t.baseUrl, "GET", "/api/v1/webhooks", { token: tenant.key }), 200);
+    await live("DELETE", "/api/v1/webhooks/:id", () => call(t.baseUrl, "DELETE", `/api/v1/webhooks/${created.body.id}`, { token: tenant.key }), 204);
+    await live("DELETE", "/api/v1/webhooks/:id", () => call(t.baseUrl, "DELETE", `/api/v1/webhooks/${created.body.id}`, { token: tenant.key }), 404);
+  });
+
   it("429 once a credential's budget is spent, with Retry-After and x-ratelimit-*", async () => {
     const { key, lookupId, hash } = generateApiKey();
     const rateLimit = { max: 1, windowMs: 60_000 };
