@@ -1,4 +1,4 @@
-import type { CredentialRepository, ImageRecord, ImageRepository, JobQueue, ProductRepository, Storage } from "@ingest/shared";
+import type { CredentialRepository, IdempotencyRepository, ImageRecord, ImageRepository, JobQueue, ProductRepository, Storage } from "@ingest/shared";
 import type { DerivativeSettings } from "../images/image-objects.ts";
 import { isImageReferenced } from "../images/product-references.ts";
 import { retireImage } from "../images/retire-image.ts";
@@ -8,6 +8,7 @@ export interface ReconcileDeps {
   readonly images: ImageRepository;
   readonly products: ProductRepository;
   readonly credentials: CredentialRepository;
+  readonly idempotency: IdempotencyRepository;
   readonly storage: Storage;
   readonly queue: Pick<JobQueue, "enqueue" | "isLive">;
   readonly settings: DerivativeSettings & { readonly stagedGraceMs: number };
@@ -50,6 +51,8 @@ export interface ReconcileReport {
   readonly actions: ReconcileAction[];
   /** Expired token revocations forgotten; null in a dry run. */
   readonly revokedTokensPruned: number | null;
+  /** Expired idempotency keys forgotten (a bounded batch per pass); null in a dry run. */
+  readonly idempotencyKeysPruned: number | null;
   readonly failures: { readonly imageId: string; readonly error: string }[];
 }
 
@@ -70,7 +73,7 @@ export async function reconcileLedger(deps: ReconcileDeps, options: ReconcileOpt
   const now = options.now ?? new Date();
   const limit = options.batchSize ?? 100;
   const ago = (ms: number) => new Date(now.getTime() - ms);
-  const report: { -readonly [K in keyof ReconcileReport]: ReconcileReport[K] } = { dryRun, actions: [], revokedTokensPruned: null, failures: [] };
+  const report: { -readonly [K in keyof ReconcileReport]: ReconcileReport[K] } = { dryRun, actions: [], revokedTokensPruned: null, idempotencyKeysPruned: null, failures: [] };
 
   const act = async (kind: ReconcileActionKind, image: ImageRecord, perform: () => Promise<unknown>) => {
     report.actions.push({ kind, imageId: image.id, url: image.url });
@@ -121,6 +124,8 @@ export async function reconcileLedger(deps: ReconcileDeps, options: ReconcileOpt
   });
 
   if (!dryRun) report.revokedTokensPruned = await deps.credentials.pruneRevokedTokens(now);
+  // Keys expire after a day; a batch per pass keeps a pass short, and passes run every minute.
+  if (!dryRun) report.idempotencyKeysPruned = await deps.idempotency.pruneExpired(now, 10 * limit);
 
   if (report.actions.length > 0 || report.failures.length > 0) {
     deps.log.info({ dryRun, actions: countByKind(report.actions), failures: report.failures.length }, "reconciled");
