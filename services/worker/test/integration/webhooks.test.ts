@@ -118,6 +118,23 @@ describe.each(TEST_STORES)("webhooks, delivered by the worker, on the %s store",
     expect(event.data.detail.length).toBeGreaterThan(0);
   });
 
+  it("image.deleted once a removed image's objects are freed", async () => {
+    const h = await createHarness(`webhooks deleted ${store}`, FAST_RETRIES, store);
+    harness = h;
+    const receiver = await startReceiver([204]);
+    closers.push(receiver.close);
+    await registerWebhookEndpoint(h.repositories.webhooks, { companyId: COMPANY, url: receiver.url, events: ["image.deleted"] }, guard(h));
+    const product = await h.createProduct();
+    const image = await h.stageUpload(product, await plainJpeg(64, 48), "jpeg");
+    // What the API's DELETE does: drop the entry, mark the image removed, queue its deletion.
+    await h.repositories.products.change(product.companyId, product.id, (current) => ({ change: { kind: "update", fields: { ...current, images: [] } }, result: null }));
+    await h.repositories.images.transition(image.id, ["processing"], "removed");
+    h.startWorker();
+    await h.queue.enqueue("delete-image", { imageId: image.id });
+    await eventually(async () => receiver.received.length >= 1, 30_000, "the image.deleted delivery");
+    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ id: `evt_deleted_${image.id}`, type: "image.deleted", data: { imageId: image.id, productId: product.id, url: image.url } });
+  });
+
   it("a receiver down for longer than the retry window gets its endpoint disabled, with the reason", async () => {
     const h = await createHarness(`webhooks down ${store}`, { ...FAST_RETRIES, WEBHOOK_RETRY_WINDOW_MS: "1500" }, store);
     harness = h;
