@@ -18,6 +18,8 @@ const TYPE_TAG: Readonly<Record<WebhookEventType, string>> = { "image.ready": "r
  */
 export async function emitImageEvent(type: WebhookEventType, image: ImageRecord, deps: WebhookEmitDeps): Promise<void> {
   const endpoints = (await deps.webhooks.listEndpoints(image.companyId)).filter((endpoint) => endpoint.disabledAt === null && endpoint.events.includes(type));
+  // Nobody listens: nothing is recorded, so a company without webhooks costs one indexed read per verdict.
+  if (endpoints.length === 0) return;
   const id = `evt_${TYPE_TAG[type]}_${image.id}`;
   const createdAt = new Date();
   const body = JSON.stringify({ id, type, timestamp: createdAt.toISOString(), version: WEBHOOK_EVENT_VERSION, data: eventData(type, image, deps.settings.webhooks) });

@@ -98,6 +98,13 @@ describe.each(TEST_STORES)("webhooks, delivered by the worker, on the %s store",
     ]);
     expect(bystander.received).toEqual([]);
     expect(deletedOnly.received).toEqual([]);
+
+    // A company with no endpoint for an event type has nothing recorded for it.
+    const other = await h.repositories.products.create("initech", { name: "Stapler", sku: null, images: [] });
+    const quiet = await h.stageUpload(other, await plainJpeg(64, 48), "jpeg");
+    await h.queue.enqueue("process-image", { imageId: quiet.id });
+    await eventually(async () => (await h.repositories.images.find(quiet.id))?.status === "ready", 30_000, "the other image ready");
+    expect(await h.repositories.webhooks.findEvent(`evt_ready_${quiet.id}`)).toBeNull();
   });
 
   it("image.rejected carries the removed URL and the reason; a redirect is never followed", async () => {
