@@ -90,10 +90,21 @@ export async function checkWebhookUrl(text: string, allowLoopback: boolean, reso
   return addresses;
 }
 
+/** A resolver that does not answer in time must not hold a request (or a delivery) for its own timeouts. */
+const LOOKUP_TIMEOUT_MS = 3_000;
+
 async function defaultResolve(host: string): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new WebhookUrlError(`The webhook host ${host} did not resolve within ${LOOKUP_TIMEOUT_MS / 1000} s.`)), LOOKUP_TIMEOUT_MS);
+  });
   try {
-    return (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
-  } catch {
+    const entries = await Promise.race([lookup(host, { all: true, verbatim: true }), timeout]);
+    return entries.map((entry) => entry.address);
+  } catch (error) {
+    if (error instanceof WebhookUrlError) throw error;
     throw new WebhookUrlError(`The webhook host ${host} does not resolve.`);
+  } finally {
+    clearTimeout(timer);
   }
 }
