@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, totalmem } from "node:os";
+import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,6 +13,8 @@ export interface MachineInfo {
   readonly sqlite: string;
   readonly platform: string;
   readonly at: string;
+  /** 1, 5 and 15 minute load averages when the run started: a busy machine shows here. */
+  readonly load: string;
 }
 
 export function machineInfo(): MachineInfo {
@@ -24,6 +26,7 @@ export function machineInfo(): MachineInfo {
     sqlite: process.versions.sqlite ?? "unknown",
     platform: `${process.platform} ${process.arch}`,
     at: new Date().toISOString(),
+    load: loadavg().map((value) => value.toFixed(1)).join(" "),
   };
 }
 

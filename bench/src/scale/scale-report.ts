@@ -50,11 +50,13 @@ export function judge(run: ScaleRun | undefined): Verdict[] {
   ];
 }
 
-export function printTable(runs: readonly ScaleRun[], verdicts: readonly Verdict[]): void {
-  const out = (line = "") => process.stdout.write(`${line}\n`);
+/** The tables as Markdown (printed, and put in the README with --update-readme). */
+export function formatTables(runs: readonly ScaleRun[], verdicts: readonly Verdict[]): string {
+  const lines: string[] = [];
+  const out = (line = "") => lines.push(line);
   for (const run of runs) {
     out();
-    out(`## ${run.store === "sqlite" ? "SQLite (default store)" : "MongoDB adapter on FerretDB (information only: FerretDB v1 scans)"} — ${run.description}`);
+    out(`### ${run.store === "sqlite" ? "SQLite (default store)" : "MongoDB adapter on FerretDB (information only: FerretDB v1 scans)"} — ${run.description}`);
     out();
     out(`| figure (ms) | ${run.sizes.map((size) => `${size.images.toLocaleString("en")} images`).join(" | ")} |`);
     out(`| --- |${run.sizes.map(() => " --- |").join("")}`);
@@ -66,11 +68,12 @@ export function printTable(runs: readonly ScaleRun[], verdicts: readonly Verdict
     row("reconcile pass, no open work (p50)", (s) => `${round(s.reconcileIdle.p50)}`);
     row("reconcile pass, 1,000 open intents (p50)", (s) => `${round(s.reconcileOpen.p50)}`);
   }
-  if (verdicts.length === 0) return;
+  if (verdicts.length === 0) return lines.join("\n");
   out();
-  out("## Targets (default store)");
+  out("### Targets (default store)");
   out();
   out("| what | value | target | met |");
   out("| --- | --- | --- | --- |");
   for (const verdict of verdicts) out(`| ${verdict.what} | ${verdict.value} | ${verdict.target} | ${verdict.met ? "yes" : "**no**"} |`);
+  return lines.join("\n");
 }

@@ -6,12 +6,17 @@
 export const QUEUE_NAMES = ["images", "maintenance", "webhooks"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
-export interface ProcessImagePayload {
+/**
+ * The image id is the work; company and product ride along only so that a queue dashboard shows
+ * whose image a job is (the handlers read everything else from the ledger). Never a secret.
+ */
+export interface ImageJobPayload {
   readonly imageId: string;
+  readonly companyId?: string;
+  readonly productId?: string;
 }
-export interface DeleteImagePayload {
-  readonly imageId: string;
-}
+export type ProcessImagePayload = ImageJobPayload;
+export type DeleteImagePayload = ImageJobPayload;
 export type ReconcilePayload = Record<string, never>;
 /** One event to one endpoint; a replay carries its own tag so it is a new job, not the finished one. */
 export interface DeliverWebhookPayload {
@@ -50,11 +55,22 @@ export const QUEUE_OF_JOB: { readonly [N in JobName]: QueueName } = {
 };
 
 const IMAGE_ID = /^[0-9a-f]{24}$/;
+const COMPANY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-function parseImagePayload(data: unknown): { imageId: string } {
-  const imageId = (data as { imageId?: unknown } | null)?.imageId;
+function parseImagePayload(data: unknown): ImageJobPayload {
+  const { imageId, companyId, productId } = (data ?? {}) as { imageId?: unknown; companyId?: unknown; productId?: unknown };
   if (typeof imageId !== "string" || !IMAGE_ID.test(imageId)) throw new PermanentJobError("payload needs an imageId of 24 hex characters");
-  return { imageId };
+  // The labels are for people; a malformed one is dropped, never trusted.
+  return {
+    imageId,
+    ...(typeof companyId === "string" && COMPANY_ID.test(companyId) ? { companyId } : {}),
+    ...(typeof productId === "string" && IMAGE_ID.test(productId) ? { productId } : {}),
+  };
+}
+
+/** The payload of an image's job, labelled with whose image it is. */
+export function imageJob(image: { readonly id: string; readonly companyId: string; readonly productId: string }): ImageJobPayload {
+  return { imageId: image.id, companyId: image.companyId, productId: image.productId };
 }
 
 function parseAuditPayload(data: unknown): AuditPayload {

@@ -19,8 +19,12 @@ export function createRedis(url: string, mode: "request" | "blocking", options: 
 }
 
 export async function pingRedis(redis: Redis): Promise<void> {
+  const ping = redis.ping();
+  // When the timeout wins, the ping may still fail later (say, as the connection closes): that
+  // late failure is already reported as the timeout, so it must not surface as unhandled.
+  ping.catch(() => {});
   const answer = await Promise.race([
-    redis.ping(),
+    ping,
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error("redis ping timed out")), 2_000).unref()),
   ]);
   if (answer !== "PONG") throw new Error(`redis answered ${answer}`);

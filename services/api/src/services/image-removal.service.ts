@@ -1,4 +1,4 @@
-import type { ImageEntry, ImageRepository, JobQueue } from "@ingest/shared";
+import { type ImageEntry, type ImageRepository, imageJob, type JobQueue } from "@ingest/shared";
 import type { FastifyBaseLogger } from "fastify";
 import { enqueueWithin } from "./enqueue-within.ts";
 
@@ -9,7 +9,7 @@ import { enqueueWithin } from "./enqueue-within.ts";
  * (or a crash right here) left undone, so the caller's request never fails because of it.
  */
 export interface ImageRemoval {
-  scheduleRemoval(imageIds: readonly string[], log: FastifyBaseLogger): Promise<void>;
+  scheduleRemoval(product: { readonly companyId: string; readonly id: string }, imageIds: readonly string[], log: FastifyBaseLogger): Promise<void>;
 }
 
 export function createImageRemoval(deps: {
@@ -18,12 +18,13 @@ export function createImageRemoval(deps: {
   readonly enqueueTimeoutMs: number;
 }): ImageRemoval {
   return {
-    async scheduleRemoval(imageIds, log) {
+    async scheduleRemoval(product, imageIds, log) {
       await Promise.all(
         imageIds.map(async (imageId) => {
           try {
             const removed = await deps.images.transition(imageId, ["staged", "processing", "ready"], "removed");
-            if (removed) await enqueueWithin(deps.queue, "delete-image", { imageId }, { timeoutMs: deps.enqueueTimeoutMs, log });
+            const job = imageJob({ id: imageId, companyId: product.companyId, productId: product.id });
+            if (removed) await enqueueWithin(deps.queue, "delete-image", job, { timeoutMs: deps.enqueueTimeoutMs, log });
           } catch (error) {
             log.warn({ err: error, imageId }, "could not mark a dropped image removed; reconciliation will");
           }

@@ -62,7 +62,7 @@ export function createProductService(deps: { readonly products: ProductRepositor
         };
         return { change: { kind: "update", fields }, result: null };
       });
-      await removal.scheduleRemoval(droppedImageIds(outcome.previous.images, outcome.product.images), log);
+      await removal.scheduleRemoval(outcome.previous, droppedImageIds(outcome.previous.images, outcome.product.images), log);
       return outcome.product;
     },
 
@@ -71,7 +71,7 @@ export function createProductService(deps: { readonly products: ProductRepositor
         assertIfMatch(ifMatch, current.version);
         return { change: { kind: "delete" }, result: null };
       });
-      await removal.scheduleRemoval(droppedImageIds(outcome.previous.images, []), log);
+      await removal.scheduleRemoval(outcome.previous, droppedImageIds(outcome.previous.images, []), log);
     },
 
     async removeImageAt(principal, productId, index, ifMatch, log) {
@@ -83,7 +83,7 @@ export function createProductService(deps: { readonly products: ProductRepositor
         const images = current.images.filter((_, at) => at !== position);
         return { change: { kind: "update", fields: { name: current.name, sku: current.sku, images } }, result: null };
       });
-      await removal.scheduleRemoval(droppedImageIds(outcome.previous.images, outcome.product.images), log);
+      await removal.scheduleRemoval(outcome.previous, droppedImageIds(outcome.previous.images, outcome.product.images), log);
       return outcome.product;
     },
   };

@@ -3,6 +3,7 @@ import {
   type IdempotencyResponse,
   type ImageFormat,
   type ImageRepository,
+  imageJob,
   imageUrlsOf,
   isAppError,
   type JobQueue,
@@ -113,7 +114,10 @@ export function createUploadService(deps: {
       log.warn({ err: error, imageId }, "could not mark the image processing; reconciliation will");
       return false;
     });
-    if (processing) await enqueueWithin(deps.queue, "process-image", { imageId }, { timeoutMs: deps.enqueueTimeoutMs, log });
+    if (processing) {
+      const job = imageJob({ id: imageId, companyId: product.companyId, productId: product.id });
+      await enqueueWithin(deps.queue, "process-image", job, { timeoutMs: deps.enqueueTimeoutMs, log });
+    }
     return { imageUrl: url, imageUrls: imageUrlsOf(appended), imageId, status: "processing", version: appended.version };
   }
 

@@ -16,7 +16,9 @@ afterEach(async () => {
 });
 
 async function start(label: string, env: Record<string, string>): Promise<TestApp> {
-  const app = await startTestApp(label, env);
+  // Counting is under test here, not the limiter's timeout: on a busy machine a 100 ms budget for
+  // Redis can lapse and the limiter (rightly) fails open. The fail-open test stops Redis instead.
+  const app = await startTestApp(label, { RATE_LIMIT_REDIS_TIMEOUT_MS: "2000", ...env });
   apps.push(app);
   return app;
 }

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { findFreePort } from "@ingest/provision";
 import { cleanUpTestData, defaultTestStore, type TestNames, type TestStore, testServiceEnv, testServices, uniqueTestNames } from "@ingest/provision/testing";
 import {
@@ -63,6 +64,9 @@ export async function startTestApp(
   const queue = createJobQueue(redis, config.queue.prefix, config.operators.jobRetention);
   const rateLimitRedis = createRedis(config.redis.url, "request", { commandTimeoutMs: config.operators.rateLimit.redisTimeoutMs });
   rateLimitRedis.on("error", () => {});
+  // The limiter fails open until its client has connected (no offline queue): a test that counts
+  // must not race that (the store answers in microseconds now, so the first request comes early).
+  if (rateLimitRedis.status !== "ready") await once(rateLimitRedis, "ready", { signal: AbortSignal.timeout(10_000) }).catch(() => {});
   const jwks = await loadJwks(config.api.oauth);
   const app = await createApp(
     {

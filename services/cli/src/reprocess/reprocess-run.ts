@@ -115,7 +115,8 @@ async function reprocessOne(image: ImageRecord, deps: ReprocessDeps, timeoutMs: 
     const now = await deps.images.find(image.id);
     if (now?.status !== "processing") return { outcome: "gone", detail: now?.status ?? "missing" };
   }
-  await deps.queue.enqueue("process-image", { imageId: image.id }, { replaceFinished: true });
+  // Labelled with whose image it is, for the queue dashboard (imageJob's shape, without loading the queue module here).
+  await deps.queue.enqueue("process-image", { imageId: image.id, companyId: image.companyId, productId: image.productId }, { replaceFinished: true });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const now = await deps.images.find(image.id);

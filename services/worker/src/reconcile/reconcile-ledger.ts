@@ -1,4 +1,4 @@
-import type { CredentialRepository, IdempotencyRepository, ImageRecord, ImageRepository, JobQueue, ProductRepository, Storage } from "@ingest/shared";
+import { type CredentialRepository, type IdempotencyRepository, type ImageRecord, type ImageRepository, imageJob, type JobQueue, type ProductRepository, type Storage } from "@ingest/shared";
 import type { DerivativeSettings } from "../images/image-objects.ts";
 import { isImageReferenced } from "../images/product-references.ts";
 import { retireImage } from "../images/retire-image.ts";
@@ -94,7 +94,7 @@ export async function reconcileLedger(deps: ReconcileDeps, options: ReconcileOpt
     if (!(await isImageReferenced(deps.products, image))) {
       await act("retire-unreferenced", image, () => retireImage(image, deps));
     } else if (!(await deps.queue.isLive("process-image", { imageId: image.id }))) {
-      await act("requeue", image, () => deps.queue.enqueue("process-image", { imageId: image.id }, { replaceFinished: true }));
+      await act("requeue", image, () => deps.queue.enqueue("process-image", imageJob(image), { replaceFinished: true }));
     }
   });
 
@@ -108,7 +108,7 @@ export async function reconcileLedger(deps: ReconcileDeps, options: ReconcileOpt
         // The upload may be finishing this itself: the conditional move lets exactly one of us
         // enqueue, and the job id collapses a second enqueue anyway.
         if (await deps.images.transition(image.id, ["staged"], "processing")) {
-          await deps.queue.enqueue("process-image", { imageId: image.id }, { replaceFinished: true });
+          await deps.queue.enqueue("process-image", imageJob(image), { replaceFinished: true });
         }
       });
     } else if (image.updatedAt < abandonedBefore) {

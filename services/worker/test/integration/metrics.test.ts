@@ -78,7 +78,10 @@ describe("the worker's /metrics", () => {
     const h = harness;
     const inspector = createQueueInspector(h.redis, h.config.queue.prefix);
     try {
-      expect(await inspector.stats()).toEqual([expect.objectContaining({ queue: "images", oldestWaitingAt: null })]);
+      expect(await inspector.stats()).toEqual([
+        expect.objectContaining({ queue: "images", oldestWaitingAt: null }),
+        expect.objectContaining({ queue: "maintenance", oldestWaitingAt: null }),
+      ]);
       const before = Date.now();
       await h.queue.enqueue("process-image", { imageId: "a".repeat(24) });
       await new Promise((resolve) => setTimeout(resolve, 20));
