@@ -6,6 +6,7 @@ import { checkWebhookUrl, registerWebhookEndpoint, verifyWebhook, WebhookUrlErro
 import { afterEach, describe, expect, it } from "vitest";
 import { HTML, plainJpeg } from "../support/image-fixtures.ts";
 import { COMPANY, createHarness, eventually, type Harness } from "../support/worker-harness.ts";
+import { spawnWorker } from "../support/worker-process.ts";
 
 interface Received {
   readonly headers: IncomingHttpHeaders;
@@ -163,6 +164,31 @@ describe.each(TEST_STORES)("webhooks, delivered by the worker, on the %s store",
     const log = await h.repositories.webhooks.listDeliveries(endpoint.id, 50);
     expect(log.length).toBeGreaterThanOrEqual(2);
     expect(log.every((entry) => entry.status === null && !entry.ok && entry.error)).toBe(true);
+  });
+});
+
+describe("the worker process (main.ts)", () => {
+  it("delivers on its webhooks queue with its configured backoff, the secret sealed with WEBHOOK_SECRET_KEY", async () => {
+    const env = { ...FAST_RETRIES, WEBHOOK_SECRET_KEY: "cd".repeat(32) };
+    const h = await createHarness("webhooks process", env);
+    harness = h;
+    const receiver = await startReceiver([500, 204]);
+    closers.push(receiver.close);
+    const { secret } = await registerWebhookEndpoint(h.repositories.webhooks, { companyId: COMPANY, url: receiver.url, events: ["image.ready"] }, guard(h));
+    const worker = await spawnWorker(h.env);
+    closers.push(async () => {
+      worker.child.kill("SIGTERM");
+      await worker.exited;
+    });
+    const product = await h.createProduct();
+    const image = await h.stageUpload(product, await plainJpeg(64, 48), "jpeg");
+    await h.queue.enqueue("process-image", { imageId: image.id });
+    await eventually(async () => receiver.received.some((request) => request.answered === 204), 30_000, "the accepted delivery");
+    const accepted = receiver.received.at(-1)!;
+    const headers = { id: String(accepted.headers["webhook-id"]), timestamp: String(accepted.headers["webhook-timestamp"]), signature: String(accepted.headers["webhook-signature"]) };
+    expect(headers.id).toBe(`evt_ready_${image.id}`);
+    expect(verifyWebhook(secret, headers, accepted.body)).toBe(true);
+    expect(receiver.received.map((request) => request.answered)).toEqual([500, 204]);
   });
 });
 
