@@ -16,4 +16,6 @@ export interface WebhookRepository {
   recordDelivery(delivery: WebhookDelivery): Promise<void>;
   /** An endpoint's latest attempts, newest first. */
   listDeliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]>;
+  /** Deletes events and delivery attempts older than `before`, at most `limit` of each; returns how many. */
+  pruneHistory(before: Date, limit: number): Promise<number>;
 }

@@ -25,6 +25,8 @@ export async function ensureWebhookIndexes(db: Db): Promise<void> {
   await db.collection("webhook_endpoints").createIndex({ companyId: 1, createdAt: 1 }, { name: "company_created" });
   await db.collection("webhook_endpoints").createIndex({ createdAt: 1 }, { name: "created" });
   await db.collection("webhook_deliveries").createIndex({ endpointId: 1, _id: -1 }, { name: "endpoint_newest" });
+  await db.collection("webhook_deliveries").createIndex({ at: 1 }, { name: "at" });
+  await db.collection("webhook_events").createIndex({ createdAt: 1 }, { name: "created" });
 }
 
 export function createMongoWebhookRepository(db: Db): WebhookRepository & { readonly transfer: Transferable<WebhookEndpoint> } {
@@ -70,6 +72,14 @@ export function createMongoWebhookRepository(db: Db): WebhookRepository & { read
       // endpoint_newest: ObjectIds sort by creation.
       const docs = await deliveries.find({ endpointId }).sort({ _id: -1 }).limit(limit).toArray();
       return docs.map(({ _id, ...rest }) => rest);
+    },
+    async pruneHistory(before, limit) {
+      // created / at: a bounded batch of ids, then those by _id.
+      const oldEvents = await events.find({ createdAt: { $lt: before } }, { projection: { _id: 1 } }).sort({ createdAt: 1 }).limit(limit).toArray();
+      const oldDeliveries = await deliveries.find({ at: { $lt: before } }, { projection: { _id: 1 } }).sort({ at: 1 }).limit(limit).toArray();
+      const deletedEvents = oldEvents.length === 0 ? 0 : (await events.deleteMany({ _id: { $in: oldEvents.map((doc) => doc._id) } })).deletedCount;
+      const deletedDeliveries = oldDeliveries.length === 0 ? 0 : (await deliveries.deleteMany({ _id: { $in: oldDeliveries.map((doc) => doc._id) } })).deletedCount;
+      return deletedEvents + deletedDeliveries;
     },
     transfer: {
       read: async (afterId, limit) =>

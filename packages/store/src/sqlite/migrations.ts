@@ -120,6 +120,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         body TEXT NOT NULL,
         created_at INTEGER NOT NULL
       ) STRICT;
+      CREATE INDEX webhook_events_by_created ON webhook_events (created_at);
 
       CREATE TABLE webhook_deliveries (
         seq INTEGER PRIMARY KEY,
@@ -133,6 +134,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         error TEXT
       ) STRICT;
       CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, seq);
+      CREATE INDEX webhook_deliveries_by_at ON webhook_deliveries (at);
     `,
   },
 ];

@@ -44,6 +44,9 @@ export const WEBHOOK_QUERIES = {
   insertDelivery: "INSERT INTO webhook_deliveries (endpoint_id, event_id, attempt, at, status, latency_ms, ok, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   // webhook_deliveries_by_endpoint, newest first.
   deliveriesOfEndpoint: "SELECT * FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY seq DESC LIMIT ?",
+  // webhook_events_by_created and webhook_deliveries_by_at, a bounded batch at a time.
+  pruneEvents: "DELETE FROM webhook_events WHERE rowid IN (SELECT rowid FROM webhook_events WHERE created_at < ? LIMIT ?)",
+  pruneDeliveries: "DELETE FROM webhook_deliveries WHERE seq IN (SELECT seq FROM webhook_deliveries WHERE at < ? LIMIT ?)",
   // Primary key, for copying.
   endpointsAfter: "SELECT * FROM webhook_endpoints WHERE id > ? ORDER BY id LIMIT ?",
 } as const;
@@ -91,6 +94,9 @@ export function createSqliteWebhookRepository(db: SqliteDatabase): WebhookReposi
     },
     async listDeliveries(endpointId, limit) {
       return db.all<DeliveryRow>(q.deliveriesOfEndpoint, endpointId, limit).map(toDelivery);
+    },
+    async pruneHistory(before, limit) {
+      return db.run(q.pruneEvents, before.getTime(), limit) + db.run(q.pruneDeliveries, before.getTime(), limit);
     },
     transfer: {
       read: async (afterId, limit) => db.all<EndpointRow>(q.endpointsAfter, afterId ?? "", limit).map(toEndpoint),

@@ -65,5 +65,26 @@ export function webhookContract(store: () => Store): void {
       ]);
       expect(log[1]).toMatchObject({ endpointId, eventId: "evt_1", latencyMs: 3, error: "HTTP 500" });
     });
+
+    it("prunes events and attempts older than a date, and keeps newer ones", async () => {
+      const endpointId = newObjectId();
+      const old = new Date(Date.now() - 40 * 86_400_000);
+      const oldEvent = { id: `evt_${newObjectId()}`, companyId: "c", type: "image.ready" as const, createdAt: old, body: "{}" };
+      const newEvent = { ...oldEvent, id: `evt_${newObjectId()}`, createdAt: new Date() };
+      await webhooks().recordEvent(oldEvent);
+      await webhooks().recordEvent(newEvent);
+      await webhooks().recordDelivery({ endpointId, eventId: oldEvent.id, attempt: 1, at: old, status: 204, latencyMs: 1, ok: true, error: null });
+      await webhooks().recordDelivery({ endpointId, eventId: newEvent.id, attempt: 1, at: new Date(), status: 204, latencyMs: 1, ok: true, error: null });
+      let pruned = 0;
+      for (let pass = 0; pass < 20; pass++) {
+        const batch = await webhooks().pruneHistory(new Date(Date.now() - 30 * 86_400_000), 50);
+        pruned += batch;
+        if (batch === 0) break;
+      }
+      expect(pruned).toBeGreaterThanOrEqual(2);
+      expect(await webhooks().findEvent(oldEvent.id)).toBeNull();
+      expect(await webhooks().findEvent(newEvent.id)).not.toBeNull();
+      expect((await webhooks().listDeliveries(endpointId, 10)).map((entry) => entry.eventId)).toEqual([newEvent.id]);
+    });
   });
 }

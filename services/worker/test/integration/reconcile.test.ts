@@ -177,6 +177,16 @@ describe.each(TEST_STORES)("reconciliation from the ledger, on the %s store", (s
     expect(await harness.repositories.idempotency.find(COMPANY, "live")).not.toBeNull();
   });
 
+  it("forgets webhook events and delivery attempts older than 30 days", async () => {
+    harness = await createHarness("reconcile-webhook-history", {}, store);
+    const old = new Date(Date.now() - 31 * 24 * HOUR);
+    await harness.repositories.webhooks.recordEvent({ id: "evt_old", companyId: COMPANY, type: "image.ready", createdAt: old, body: "{}" });
+    await harness.repositories.webhooks.recordEvent({ id: "evt_new", companyId: COMPANY, type: "image.ready", createdAt: new Date(), body: "{}" });
+    expect((await reconcileLedger(harness.deps)).webhookHistoryPruned).toBe(1);
+    expect(await harness.repositories.webhooks.findEvent("evt_old")).toBeNull();
+    expect(await harness.repositories.webhooks.findEvent("evt_new")).not.toBeNull();
+  });
+
   it("runs by itself as the repeatable job", async () => {
     harness = await createHarness("reconcile-repeatable", { STAGED_GRACE_MS: "0" }, store);
     const product = await harness.createProduct();
