@@ -1,4 +1,5 @@
 import { checkWebhookUrl, type DeliverWebhookPayload, openSecret, PermanentJobError, signWebhook, type WebhookRepository } from "@ingest/shared";
+import { postWebhook } from "../webhooks/post-webhook.ts";
 import type { WebhookSettings } from "../webhooks/webhook-settings.ts";
 import type { WorkerLog } from "../worker-log.ts";
 
@@ -21,7 +22,7 @@ function windowStart(payload: DeliverWebhookPayload, eventCreatedAt: Date): numb
 /**
  * One signed POST of one event to one endpoint (Standard Webhooks headers). Never follows a
  * redirect, gives up after the timeout, checks the URL's addresses first (the SSRF guard, again,
- * since DNS can change). A failure throws so BullMQ retries it with backoff; once the event has
+ * since DNS can change) and connects to the address it checked. A failure throws so BullMQ retries it with backoff; once the event has
  * failed for the whole retry window, the endpoint is disabled with the reason and the job ends.
  */
 export async function deliverWebhook(payload: DeliverWebhookPayload, deps: DeliverWebhookDeps, attempt = 1): Promise<DeliverWebhookResult> {
@@ -37,28 +38,21 @@ export async function deliverWebhook(payload: DeliverWebhookPayload, deps: Deliv
   let status: number | null = null;
   let error: string | null = null;
   try {
-    await checkWebhookUrl(endpoint.url, settings.allowLoopback);
+    const [address] = await checkWebhookUrl(endpoint.url, settings.allowLoopback);
     const timestamp = Math.floor(Date.now() / 1000);
     const secret = openSecret(endpoint.sealedSecret, settings.secretKeyHex ? Buffer.from(settings.secretKeyHex, "hex") : undefined);
-    const response = await fetch(endpoint.url, {
-      method: "POST",
-      redirect: "manual",
-      signal: AbortSignal.timeout(settings.timeoutMs),
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "image-ingest-webhooks/1",
-        "webhook-id": event.id,
-        "webhook-timestamp": String(timestamp),
-        "webhook-signature": signWebhook(secret, event.id, timestamp, event.body),
-      },
-      body: event.body,
-    });
-    status = response.status;
-    await response.body?.cancel().catch(() => {});
+    const headers = {
+      "content-type": "application/json",
+      "user-agent": "image-ingest-webhooks/1",
+      "webhook-id": event.id,
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": signWebhook(secret, event.id, timestamp, event.body),
+    };
+    status = await postWebhook(new URL(endpoint.url), address as string, headers, event.body, settings.timeoutMs);
     if (status >= 300 && status < 400) error = `redirect refused (HTTP ${status})`;
     else if (status < 200 || status >= 300) error = `HTTP ${status}`;
   } catch (failure) {
-    error = failure instanceof Error ? (failure.name === "TimeoutError" ? `timed out after ${settings.timeoutMs} ms` : failure.message) : String(failure);
+    error = failure instanceof Error ? failure.message || failure.name : String(failure);
   }
   const latencyMs = Math.round(performance.now() - started);
   await deps.webhooks.recordDelivery({ endpointId: endpoint.id, eventId: event.id, attempt, at: new Date(), status, latencyMs, ok: error === null, error });

@@ -143,6 +143,29 @@ describe.each(TEST_STORES)("webhooks, delivered by the worker, on the %s store",
     expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ id: `evt_deleted_${image.id}`, type: "image.deleted", data: { imageId: image.id, productId: product.id, url: image.url } });
   });
 
+  it("a receiver that never answers is cut off at WEBHOOK_TIMEOUT_MS and retried", async () => {
+    const h = await createHarness(`webhooks timeout ${store}`, { ...FAST_RETRIES, WEBHOOK_TIMEOUT_MS: "300" }, store);
+    harness = h;
+    const hanging = createServer(() => {}); // takes the request, never answers
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    closers.push(async () => {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    });
+    const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hooks`;
+    const { endpoint } = await registerWebhookEndpoint(h.repositories.webhooks, { companyId: COMPANY, url, events: ["image.ready"] }, guard(h));
+    const product = await h.createProduct();
+    const image = await h.stageUpload(product, await plainJpeg(64, 48), "jpeg");
+    h.startWorker();
+    await h.queue.enqueue("process-image", { imageId: image.id });
+    const log = await eventually(async () => {
+      const entries = await h.repositories.webhooks.listDeliveries(endpoint.id, 10);
+      return entries.length >= 2 ? entries : undefined;
+    }, 30_000, "two timed-out attempts");
+    for (const entry of log) expect(entry).toMatchObject({ status: null, ok: false, error: "timed out after 300 ms" });
+    expect(log.every((entry) => entry.latencyMs >= 250)).toBe(true);
+  });
+
   it("a receiver down for longer than the retry window gets its endpoint disabled, with the reason", async () => {
     const h = await createHarness(`webhooks down ${store}`, { ...FAST_RETRIES, WEBHOOK_RETRY_WINDOW_MS: "1500" }, store);
     harness = h;
