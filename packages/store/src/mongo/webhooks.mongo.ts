@@ -19,7 +19,7 @@ interface EventDoc {
   body: string;
   createdAt: Date;
 }
-type DeliveryDoc = Omit<WebhookDelivery, never> & { _id: ObjectId };
+type DeliveryDoc = WebhookDelivery & { _id: ObjectId };
 
 export async function ensureWebhookIndexes(db: Db): Promise<void> {
   await db.collection("webhook_endpoints").createIndex({ companyId: 1, createdAt: 1 }, { name: "company_created" });

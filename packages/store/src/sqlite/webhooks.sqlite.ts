@@ -1,4 +1,4 @@
-import type { Transferable, WebhookDelivery, WebhookEndpoint, WebhookEvent, WebhookEventType, WebhookRepository } from "@ingest/shared";
+import type { Transferable, WebhookDelivery, WebhookEndpoint, WebhookEventType, WebhookRepository } from "@ingest/shared";
 import type { SqliteDatabase } from "./sqlite-database.ts";
 
 interface EndpointRow {

@@ -1,5 +1,6 @@
 import {
   CONTENT_TYPE_BY_FORMAT,
+  type IdempotencyClaim,
   type IdempotencyResponse,
   type ImageFormat,
   type ImageRepository,
@@ -22,7 +23,6 @@ import { emptyFile, fileTooLarge, imageCapReached, noFile, productNotFound, unsu
 import type { Admission } from "./admission.ts";
 import { enqueueWithin } from "./enqueue-within.ts";
 import { REVALIDATE } from "./file-cache.ts";
-import type { IdempotencyClaim } from "@ingest/shared";
 import type { UploadIdempotency } from "./upload-idempotency.ts";
 import type { ReceivedFile, UploadSource } from "./upload.types.ts";
 
