@@ -1,9 +1,33 @@
-import { defineConfig } from "vitest/config";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 
 // Integration and e2e tests share one set of real servers per run, provisioned by this setup
 // (env settings, else containers, else local servers: see infra/README.md).
 const globalSetup = ["infra/provision/src/testing/global-setup.ts"];
 const exclude = ["**/node_modules/**", "**/dist/**", ".data/**"];
+
+/**
+ * The reliability suite (every `test/reliability` folder): its `ci` profile runs last in `pnpm test`; the
+ * `full` profile is `pnpm test:reliability` (vitest.reliability.config.ts). One file at a time:
+ * its files start their own servers and processes and push the machine on purpose.
+ */
+export function reliabilityProject(reliability: { profile: "full" | "ci"; soakMs?: number }): TestProjectInlineConfiguration {
+  const full = reliability.profile === "full";
+  return {
+    extends: true,
+    test: {
+      name: full ? "reliability" : "reliability-ci",
+      include: ["**/test/reliability/**/*.test.ts"],
+      exclude,
+      globalSetup: [...globalSetup, "infra/provision/src/testing/reliability-setup.ts"],
+      provide: { reliability },
+      sequence: { groupOrder: 3 },
+      pool: "forks",
+      fileParallelism: false,
+      testTimeout: full ? 30 * 60_000 : 120_000,
+      hookTimeout: 120_000,
+    },
+  };
+}
 
 export default defineConfig({
   test: {
@@ -44,6 +68,7 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      reliabilityProject({ profile: "ci" }),
     ],
   },
 });

@@ -4,7 +4,6 @@ export { findFreePort, findFreePorts, isPortTaken } from "./free-port.ts";
 export { INSTALL_COMMAND, MissingServerError } from "./missing-server.error.ts";
 export { describeServices, type ProvisionOptions, provisionServices } from "./provision-services.ts";
 export { createS3Client } from "./s3-bucket.ts";
-export { type DedicatedRedis, startRedisServer } from "./start-redis-server.ts";
 export { toServiceEnv } from "./service-env.ts";
 export type {
   ManagedServer,
@@ -14,3 +13,6 @@ export type {
   ServiceSource,
   ServiceVersions,
 } from "./service-settings.ts";
+export { type DedicatedMinio, startMinioServer } from "./start-minio-server.ts";
+export { type DedicatedMongo, startMongoServer } from "./start-mongo-server.ts";
+export { type DedicatedRedis, startRedisServer } from "./start-redis-server.ts";

@@ -10,5 +10,7 @@ export function manageProcess(name: ManagedServer["name"], server: ServerProcess
     start: () => server.start(),
     stop: () => server.stop(),
     onUnexpectedExit: (listener) => server.onUnexpectedExit(listener),
+    pause: () => server.pause(),
+    resume: () => server.resume(),
   };
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
 import { once } from "node:events";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { withParentDeathSignal } from "./parent-death-signal.ts";
 import { reapOnExit, signalProcessGroup } from "./process-reaper.ts";
 import { waitUntil } from "./wait-until.ts";
@@ -101,6 +101,18 @@ export class ServerProcess {
       if (this.#child === child) this.#child = undefined;
       this.#stopping = false;
     }
+  }
+
+  /**
+   * Freezes (SIGSTOP) or thaws (SIGCONT) the server's process group: it keeps its sockets open
+   * and answers nothing, the way a hung server does. Fault tests only; always resume in a finally.
+   */
+  pause(): void {
+    if (this.#child) signalProcessGroup(this.#child, "SIGSTOP");
+  }
+
+  resume(): void {
+    if (this.#child) signalProcessGroup(this.#child, "SIGCONT");
   }
 
   onUnexpectedExit(listener: (reason: string) => void): () => void {

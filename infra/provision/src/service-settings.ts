@@ -42,6 +42,12 @@ export interface ManagedServer {
    * Returns a function that removes the listener. External servers never call it.
    */
   onUnexpectedExit(listener: (reason: string) => void): () => void;
+  /**
+   * SIGSTOP / SIGCONT: the server hangs with its connections open, then carries on. Only local
+   * servers (containers and external servers have neither).
+   */
+  pause?(): void;
+  resume?(): void;
 }
 
 export interface ProvisionedServices {

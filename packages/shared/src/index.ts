@@ -6,6 +6,7 @@ export * from "./config/config.ts";
 export { ConfigError, type EnvMap } from "./config/config-reader.ts";
 export * from "./config/load-config.ts";
 export * from "./errors/app-error.ts";
+export * from "./errors/dependency-unavailable.error.ts";
 export * from "./health/check-dependencies.ts";
 export * from "./images/image.repository.ts";
 export * from "./images/image.types.ts";

@@ -10,5 +10,5 @@ export async function openStore(settings: StoreSettings): Promise<Store> {
     return openSqliteStore(settings.path);
   }
   const { openMongoStore } = await import("./mongo/mongo.store.ts");
-  return openMongoStore(settings.url, settings.dbName);
+  return openMongoStore(settings.url, settings.dbName, settings.timeoutMs);
 }

@@ -32,7 +32,7 @@ import { createServices } from "./services/create-services.ts";
  */
 async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps }): Promise<void> {
   const { operators } = deps.config;
-  const services = createServices(deps);
+  const services = createServices(deps, deps.events);
   const metrics = createApiMetrics({ uploadsInFlight: () => services.admission.inFlight() });
 
   // First, so it sees every route defined after it.
@@ -59,7 +59,7 @@ async function app(instance: FastifyInstance, { deps }: { readonly deps: AppDeps
   const rateLimit = operators.rateLimit.enabled
     ? { settings: operators.rateLimit, redis: deps.rateLimitRedis, keyPrefix: deps.config.queue.prefix, metrics }
     : null;
-  await instance.register(apiRoutes, { prefix: "/api/v1", services, rateLimit });
+  await instance.register(apiRoutes, { prefix: "/api/v1", services, rateLimit, minUploadRate: deps.config.api.minUploadRate });
 
   // The queue dashboard exists only when an operators' credential is configured.
   if (operators.admin.tokenSha256 !== undefined || operators.admin.oauthScope) {
@@ -82,8 +82,9 @@ export function serverOptions(logger: FastifyServerOptions["logger"] = false): F
     bodyLimit: 1024 * 1024,
     // The closing plugin answers requests that arrive while draining, in the { error } shape.
     return503OnClosing: false,
-    // A body must arrive within 2 minutes (6 MiB at 50 KB/s): a stalled upload cannot hold its
-    // admission slot for ever. Fastify's default is no limit.
+    // A body must arrive within 2 minutes (6 MiB at 50 KB/s); Fastify's default is no limit. An
+    // upload body is also held to a minimum rate (API_UPLOAD_MIN_KIB_PER_WINDOW), so a stalled
+    // one gives its admission slot back within seconds.
     requestTimeout: 120_000,
     // Query strings and params are coerced to their types; JSON bodies are not (validator-compilers.ts).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true } },

@@ -11,13 +11,32 @@ describe("parseConfig", () => {
     expect(config.publicBaseUrl).toBe("http://127.0.0.1:3000/files");
     expect(config.worker.derivativeWidths).toEqual([320, 640, 1280, 1920]);
     expect(Object.isFrozen(config.worker)).toBe(true);
+    expect(config.dependencyTimeoutMs).toBe(5_000);
+    expect(config.api.maxUploadsPerCompany).toBe(16);
+    expect(config.api.maxUploadsPerCredential).toBe(8);
+    expect(config.api.minUploadRate).toEqual({ minBytes: 16 * 1024, windowMs: 10_000 });
+  });
+
+  it("reads the reliability limits, and 0 KiB turns the upload rate check off", () => {
+    const config = parseConfig({
+      API_MAX_UPLOADS_PER_COMPANY: "4",
+      API_MAX_UPLOADS_PER_CREDENTIAL: "2",
+      API_UPLOAD_MIN_KIB_PER_WINDOW: "0",
+      API_UPLOAD_RATE_WINDOW_MS: "2000",
+      DEPENDENCY_TIMEOUT_MS: "1500",
+    });
+    expect(config.api.maxUploadsPerCompany).toBe(4);
+    expect(config.api.maxUploadsPerCredential).toBe(2);
+    expect(config.api.minUploadRate).toEqual({ minBytes: 0, windowMs: 2_000 });
+    expect(config.dependencyTimeoutMs).toBe(1_500);
+    expect(() => parseConfig({ DEPENDENCY_TIMEOUT_MS: "10" })).toThrow(/DEPENDENCY_TIMEOUT_MS/);
   });
 
   it("picks the embedded SQLite store unless MongoDB is asked for", () => {
     expect(parseConfig({}).store).toEqual({ kind: "sqlite", path: ".data/ingest.sqlite" });
     expect(parseConfig({ SQLITE_PATH: "/var/lib/ingest/db.sqlite" }).store).toEqual({ kind: "sqlite", path: "/var/lib/ingest/db.sqlite" });
-    expect(parseConfig({ MONGO_URL: "mongodb://db:27017" }).store).toEqual({ kind: "mongodb", url: "mongodb://db:27017", dbName: "image_ingest" });
-    expect(parseConfig({ STORE: "mongodb", MONGO_DB: "shop" }).store).toEqual({ kind: "mongodb", url: "mongodb://127.0.0.1:27017", dbName: "shop" });
+    expect(parseConfig({ MONGO_URL: "mongodb://db:27017" }).store).toEqual({ kind: "mongodb", url: "mongodb://db:27017", dbName: "image_ingest", timeoutMs: 5_000 });
+    expect(parseConfig({ STORE: "mongodb", MONGO_DB: "shop" }).store).toEqual({ kind: "mongodb", url: "mongodb://127.0.0.1:27017", dbName: "shop", timeoutMs: 5_000 });
     // An explicit STORE wins over a MONGO_URL left in the environment.
     expect(parseConfig({ STORE: "sqlite", MONGO_URL: "mongodb://db:27017" }).store.kind).toBe("sqlite");
     expect(() => parseConfig({ STORE: "postgres" })).toThrow(/STORE/);

@@ -15,6 +15,11 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** Base of every public image URL: `<publicBaseUrl>/<companyId>/products/<id>/images/<imageId>.<ext>`. */
   readonly publicBaseUrl: string;
+  /**
+   * Deadline of one call to a dependency (an S3 request, a MongoDB operation): past it the call
+   * fails, and a request waiting on it answers 503 with Retry-After. Default 5 s.
+   */
+  readonly dependencyTimeoutMs: number;
   /** The database: embedded SQLite (one machine, the default) or MongoDB (several machines). */
   readonly store: StoreSettings;
   readonly redis: { readonly url: string };
@@ -31,6 +36,8 @@ export interface Config {
       readonly forcePathStyle: boolean;
       /** Prefix for every object key, so several deployments (or tests) can share a bucket. */
       readonly keyPrefix: string;
+      /** Deadline of one S3 call (DEPENDENCY_TIMEOUT_MS). */
+      readonly timeoutMs: number;
     };
   };
   readonly api: {
@@ -38,6 +45,15 @@ export interface Config {
     readonly port: number;
     /** Uploads handled at once per process; past it the API answers 503 with Retry-After. */
     readonly maxConcurrentUploads: number;
+    /** Of those, at most this many for one company (default 16)… */
+    readonly maxUploadsPerCompany: number;
+    /** …and for one credential (default 8), so no caller can take every slot. */
+    readonly maxUploadsPerCredential: number;
+    /**
+     * An upload body that delivers fewer than `minBytes` in any `windowMs` is cut with 408, so a
+     * stalled client gives its slot back within seconds. `minBytes` 0 turns it off. Default 16 KiB per 10 s.
+     */
+    readonly minUploadRate: { readonly minBytes: number; readonly windowMs: number };
     /** Whether the API serves stored objects under `/files/` (always on for the fs driver). */
     readonly serveFiles: boolean;
     /** How long a verified API key is trusted from cache; bounds how late a revocation bites. */
@@ -138,12 +154,21 @@ export function parseConfig(env: EnvMap): Config {
     .url("PUBLIC_BASE_URL", `http://127.0.0.1:${apiPort}/files`, ["http:", "https:"])
     .replace(/\/+$/, "");
   const cores = availableParallelism();
+  // Reliability (issue 11): per-tenant admission, a minimum upload rate, dependency deadlines.
+  const reliability = {
+    maxUploadsPerCompany: read.integer("API_MAX_UPLOADS_PER_COMPANY", 16, { min: 1, max: 10_000 }),
+    maxUploadsPerCredential: read.integer("API_MAX_UPLOADS_PER_CREDENTIAL", 8, { min: 1, max: 10_000 }),
+    minUploadKibPerWindow: read.integer("API_UPLOAD_MIN_KIB_PER_WINDOW", 16, { min: 0, max: 1_048_576 }),
+    uploadRateWindowMs: read.integer("API_UPLOAD_RATE_WINDOW_MS", 10_000, { min: 100, max: 600_000 }),
+    dependencyTimeoutMs: read.integer("DEPENDENCY_TIMEOUT_MS", 5_000, { min: 100, max: 120_000 }),
+  };
 
   const config: Config = {
     logLevel: read.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
     shutdownTimeoutMs: read.integer("SHUTDOWN_TIMEOUT_MS", 10_000, { min: 0, max: 600_000 }),
     publicBaseUrl,
-    store: readStore(read, env),
+    dependencyTimeoutMs: reliability.dependencyTimeoutMs,
+    store: readStore(read, env, reliability.dependencyTimeoutMs),
     redis: { url: read.url("REDIS_URL", "redis://127.0.0.1:6379", ["redis:", "rediss:"]) },
     queue: { prefix: read.string("QUEUE_PREFIX", "bull") },
     storage: {
@@ -157,12 +182,16 @@ export function parseConfig(env: EnvMap): Config {
         secretAccessKey: read.optionalString("S3_SECRET_ACCESS_KEY"),
         forcePathStyle: read.boolean("S3_FORCE_PATH_STYLE", false),
         keyPrefix: keyPrefix === "" || keyPrefix.endsWith("/") ? keyPrefix : `${keyPrefix}/`,
+        timeoutMs: reliability.dependencyTimeoutMs,
       },
     },
     api: {
       host: read.string("API_HOST", "127.0.0.1"),
       port: apiPort,
       maxConcurrentUploads: read.integer("API_MAX_CONCURRENT_UPLOADS", 32, { min: 1, max: 10_000 }),
+      maxUploadsPerCompany: reliability.maxUploadsPerCompany,
+      maxUploadsPerCredential: reliability.maxUploadsPerCredential,
+      minUploadRate: { minBytes: reliability.minUploadKibPerWindow * 1024, windowMs: reliability.uploadRateWindowMs },
       serveFiles: driver === "fs" || read.boolean("API_SERVE_FILES", true),
       authCacheTtlMs: read.integer("AUTH_CACHE_TTL_MS", 2_000, { min: 0, max: 5_000 }),
       oauth: {
@@ -240,13 +269,14 @@ export function parseConfig(env: EnvMap): Config {
 }
 
 /** MongoDB when asked for, or when MONGO_URL is set and STORE is not; else the embedded SQLite file. */
-function readStore(read: ConfigReader, env: EnvMap): StoreSettings {
+function readStore(read: ConfigReader, env: EnvMap, timeoutMs: number): StoreSettings {
   const kind = read.oneOf("STORE", STORE_KINDS, env.MONGO_URL ? "mongodb" : "sqlite");
   if (kind === "sqlite") return { kind, path: read.string("SQLITE_PATH", ".data/ingest.sqlite") };
   return {
     kind,
     url: read.url("MONGO_URL", "mongodb://127.0.0.1:27017", ["mongodb:", "mongodb+srv:"]),
     dbName: read.string("MONGO_DB", "image_ingest"),
+    timeoutMs,
   };
 }
 

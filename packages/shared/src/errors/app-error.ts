@@ -16,6 +16,7 @@ export type AppErrorCode =
   | "idempotency_key_reused"
   | "precondition_failed"
   | "conflict"
+  | "body_too_slow"
   | "busy"
   | "rate_limited"
   | "dependency_unavailable";

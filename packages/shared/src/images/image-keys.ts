@@ -35,5 +35,6 @@ const CONTENT_TYPE_BY_EXTENSION: Readonly<Record<string, string>> = {
 /** Content type of a stored key, from its extension; only image types are ever stored. */
 export function contentTypeOfKey(key: string): string {
   const extension = key.slice(key.lastIndexOf(".") + 1).toLowerCase();
-  return CONTENT_TYPE_BY_EXTENSION[extension] ?? "application/octet-stream";
+  // Own keys only: "__proto__" or "constructor" must not find Object.prototype's members.
+  return Object.hasOwn(CONTENT_TYPE_BY_EXTENSION, extension) ? (CONTENT_TYPE_BY_EXTENSION[extension] as string) : "application/octet-stream";
 }

@@ -22,7 +22,9 @@ export function createFsStorage(rootDir: string): Storage {
       const info = await stat(path);
       return info.isFile() ? info.size : null;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+      // Missing, or a path through a file (`a.png/b.png`): no such object either way.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR" || code === "ENAMETOOLONG") return null;
       throw error;
     }
   };

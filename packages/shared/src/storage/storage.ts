@@ -37,9 +37,21 @@ export interface Storage {
   close(): void;
 }
 
-/** A safe relative key: no leading slash, no `..`, no empty segments, only plain characters. */
-export function isSafeKey(key: string): boolean {
-  return /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(key) && !key.split("/").some((part) => part === "." || part === "..");
+/**
+ * What every backend can hold: S3 keys are at most 1024 bytes (prefix included), and MinIO and
+ * local file systems take at most 255 bytes per path segment. Our own keys stay far below both.
+ */
+export const MAX_KEY_LENGTH = 1024;
+export const MAX_KEY_SEGMENT_LENGTH = 255;
+
+/**
+ * A safe relative key that every backend can hold: no leading slash, no `..`, no empty segments,
+ * only plain (ASCII, so one byte each) characters, within the length limits. A key that fails
+ * this cannot name a stored object, so a lookup of it is "not found" without asking the backend.
+ */
+export function isSafeKey(key: string, maxLength = MAX_KEY_LENGTH): boolean {
+  if (key.length > maxLength || !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(key)) return false;
+  return key.split("/").every((part) => part !== "." && part !== ".." && part.length <= MAX_KEY_SEGMENT_LENGTH);
 }
 
 export class ObjectTooLargeError extends Error {

@@ -7,7 +7,13 @@ export type StoreKind = (typeof STORE_KINDS)[number];
 /** Where the truth of what is referenced lives: which backend, and how to reach it. */
 export type StoreSettings =
   | { readonly kind: "sqlite"; readonly path: string }
-  | { readonly kind: "mongodb"; readonly url: string; readonly dbName: string };
+  | {
+      readonly kind: "mongodb";
+      readonly url: string;
+      readonly dbName: string;
+      /** Deadline of one operation on the wire and of a wait for a pooled connection (DEPENDENCY_TIMEOUT_MS). */
+      readonly timeoutMs?: number;
+    };
 
 /**
  * One backend's records, read in id order a page at a time and written back as they were (same

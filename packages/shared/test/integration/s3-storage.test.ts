@@ -37,9 +37,14 @@ describe("the S3 adapter against a real S3 server", () => {
 
   it("lists keys in byte order, as S3 does, and resumes after a given key", () => expectListingInKeyOrder(storage));
 
-  it("refuses keys that could escape their prefix", async () => {
+  it("refuses to write keys that could escape their prefix or that S3 cannot hold; reading them finds nothing, without asking", async () => {
     await expect(storage.put("../other-tenant/x.png", Buffer.from("x"), { contentType: "image/png" })).rejects.toThrow(/unsafe/);
-    await expect(storage.exists("/absolute.png")).rejects.toThrow(/unsafe/);
+    await expect(storage.put(`${"a".repeat(256)}.png`, Buffer.from("x"), { contentType: "image/png" })).rejects.toThrow(/unsafe/);
+    await expect(storage.put(`${"a/".repeat(520)}x.png`, Buffer.from("x"), { contentType: "image/png" })).rejects.toThrow(/unsafe/);
+    await expect(storage.exists("/absolute.png")).resolves.toBe(false);
+    await expect(storage.get("../other-tenant/x.png")).resolves.toBeNull();
+    await expect(storage.get(`${"a".repeat(256)}.png`)).resolves.toBeNull();
+    await expect(storage.delete(["../other-tenant/x.png"])).resolves.toBeUndefined();
   });
 
   it("answers a ping while the bucket is there", async () => {

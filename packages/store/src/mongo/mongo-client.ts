@@ -8,12 +8,17 @@ export interface MongoConnection {
 
 /**
  * Connects without waiting forever: a service that cannot reach its database at start should
- * say so within seconds, and readiness reports it afterwards.
+ * say so within seconds, and readiness reports it afterwards. No operation waits on a silent
+ * server longer than `timeoutMs` (default 5 s) either: the socket times out
+ * (MongoNetworkTimeoutError, a 503 at the API), as does a wait for a free connection.
  */
-export async function connectMongo(url: string, dbName: string): Promise<MongoConnection> {
+export async function connectMongo(url: string, dbName: string, options: { timeoutMs?: number } = {}): Promise<MongoConnection> {
+  const timeoutMs = options.timeoutMs ?? 5_000;
   const client = new MongoClient(url, {
     serverSelectionTimeoutMS: 5_000,
     connectTimeoutMS: 5_000,
+    socketTimeoutMS: timeoutMs,
+    waitQueueTimeoutMS: timeoutMs,
     maxPoolSize: 50,
     // FerretDB (v1) speaks the wire protocol but has no retryable-write support.
     retryWrites: false,

@@ -11,8 +11,8 @@ import { createMongoWebhookRepository, ensureWebhookIndexes } from "./webhooks.m
  * served by an index on MongoDB (see packages/store/README.md); it relies only on what FerretDB
  * also enforces atomically (unique indexes), so the tests run it on FerretDB.
  */
-export async function openMongoStore(url: string, dbName: string): Promise<Store> {
-  const connection = await connectMongo(url, dbName);
+export async function openMongoStore(url: string, dbName: string, timeoutMs?: number): Promise<Store> {
+  const connection = await connectMongo(url, dbName, { timeoutMs });
   try {
     await ensureProductIndexes(connection.db);
     await ensureImageIndexes(connection.db);

@@ -13,6 +13,7 @@ export const EMPTY_FILE_MESSAGE = "The file is empty.";
 export const MALFORMED_MULTIPART_MESSAGE = "Malformed multipart/form-data body.";
 export const TOO_MANY_FIELDS_MESSAGE = "Too many form fields; send only the field 'file'.";
 export const BUSY_MESSAGE = "Too many uploads in progress; retry shortly.";
+export const BODY_TOO_SLOW_MESSAGE = "The upload arrived too slowly; send the body without pauses, or retry.";
 export const PRECONDITION_MESSAGE = "The product has changed since the given ETag; fetch it again.";
 export const INTERNAL_MESSAGE = "Internal server error";
 export const UNAVAILABLE_MESSAGE = "Service temporarily unavailable; retry shortly.";

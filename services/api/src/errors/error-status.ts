@@ -12,6 +12,7 @@ export const STATUS_BY_CODE: Readonly<Record<AppErrorCode, number>> = {
   precondition_failed: 412,
   file_too_large: 413,
   unsupported_type: 415,
+  body_too_slow: 408,
   image_cap_reached: 422,
   idempotency_key_reused: 422,
   rate_limited: 429,

@@ -1,5 +1,6 @@
 import { AppError } from "@ingest/shared";
 import {
+  BODY_TOO_SLOW_MESSAGE,
   BUSY_MESSAGE,
   EMPTY_FILE_MESSAGE,
   FILE_TOO_LARGE_MESSAGE,
@@ -25,3 +26,4 @@ export const imageCapReached = (): AppError => new AppError("image_cap_reached",
 export const productNotFound = (): AppError => new AppError("product_not_found", PRODUCT_NOT_FOUND_MESSAGE);
 export const uploadsBusy = (retryAfterSeconds: number): AppError =>
   new AppError("busy", BUSY_MESSAGE, { headers: { "retry-after": String(retryAfterSeconds) } });
+export const bodyTooSlow = (): AppError => new AppError("body_too_slow", BODY_TOO_SLOW_MESSAGE);

@@ -28,7 +28,7 @@ function stuckUpload() {
     parts,
   } as unknown as FastifyRequest;
   const reply = { raw: { headersSent: false } } as unknown as FastifyReply;
-  return { raw, parts, source: createUploadSource(request, reply) };
+  return { raw, parts, source: createUploadSource(request, reply, { minBytes: 0, windowMs: 10_000 }) };
 }
 
 afterEach(() => {

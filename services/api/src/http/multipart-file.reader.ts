@@ -2,9 +2,10 @@ import { createHash } from "node:crypto";
 import type { MultipartFile } from "@fastify/multipart";
 import { AppError } from "@ingest/shared";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { fileTooLarge, malformedMultipart, noFile, secondFile, tooManyFields, unsupportedType } from "../errors/upload-errors.ts";
+import { bodyTooSlow, fileTooLarge, malformedMultipart, noFile, secondFile, tooManyFields, unsupportedType } from "../errors/upload-errors.ts";
 import { sendContinue } from "../plugins/expect-continue.plugin.ts";
 import type { ReadFileOptions, ReceivedFile, UploadSource } from "../services/upload.types.ts";
+import { type BodyRate, watchBodyRate } from "./body-rate.watch.ts";
 
 export const FILE_FIELD = "file";
 
@@ -17,7 +18,7 @@ const FIELD_LIMITS = { fields: 16, fieldSize: 16 * 1024, parts: 32, headerPairs:
  */
 const READ_DEADLINE_MS = 3 * 60_000;
 
-export function createUploadSource(request: FastifyRequest, reply: FastifyReply): UploadSource {
+export function createUploadSource(request: FastifyRequest, reply: FastifyReply, minRate: BodyRate): UploadSource {
   const length = Number(request.headers["content-length"]);
   const type = request.headers["content-type"] ?? "";
   return {
@@ -26,7 +27,7 @@ export function createUploadSource(request: FastifyRequest, reply: FastifyReply)
     readFile: (options) => {
       // Only now, with every early check passed, does an `Expect: 100-continue` client get to send.
       sendContinue(request.raw, reply.raw);
-      return readSingleFile(request, options);
+      return readSingleFile(request, options, minRate);
     },
   };
 }
@@ -46,16 +47,18 @@ export function createUploadSource(request: FastifyRequest, reply: FastifyReply)
  * done a turn after the body ended) stay as backstops, though 10.1.9 answered every cut-off and
  * abort we tried without them; a deadline backs it all.
  */
-function readSingleFile(request: FastifyRequest, options: ReadFileOptions): Promise<ReceivedFile> {
+function readSingleFile(request: FastifyRequest, options: ReadFileOptions, minRate: BodyRate): Promise<ReceivedFile> {
   const raw = request.raw;
   return new Promise((resolve, reject) => {
     let settled = false;
     let sawBody = false;
     let received: ReceivedFile | null = null;
+    let stopRateWatch = (): void => {};
     const settle = (error: unknown, file: ReceivedFile | null = null): void => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
+      stopRateWatch();
       raw.off("end", onEnd).off("close", onClose).off("error", onError);
       // Stop feeding the parser the rest of a refused body (nothing else is piped from it).
       raw.unpipe();
@@ -130,6 +133,8 @@ function readSingleFile(request: FastifyRequest, options: ReadFileOptions): Prom
     raw.once("data", () => {
       sawBody = true;
     });
+    // A body that stalls or trickles is cut (408) and gives its admission slot back.
+    stopRateWatch = watchBodyRate(raw, minRate, () => settle(bodyTooSlow()));
   });
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { BodyRate } from "../http/body-rate.watch.ts";
 import rateLimitPlugin, { type RateLimitPluginOptions } from "../plugins/rate-limit.plugin.ts";
 import type { Services } from "../services/create-services.ts";
 import imageRoutes from "./images/image.routes.ts";
@@ -12,7 +13,11 @@ import webhookRoutes from "./webhooks/webhook.routes.ts";
  */
 export default async function apiRoutes(
   app: FastifyInstance,
-  { services, rateLimit }: { readonly services: Services; readonly rateLimit: RateLimitPluginOptions | null },
+  {
+    services,
+    rateLimit,
+    minUploadRate,
+  }: { readonly services: Services; readonly rateLimit: RateLimitPluginOptions | null; readonly minUploadRate: BodyRate },
 ): Promise<void> {
   app.addHook("onRoute", (route) => {
     if (!route.config?.scope) throw new Error(`${route.method} ${route.url} declares no scope`);
@@ -22,6 +27,6 @@ export default async function apiRoutes(
 
   await app.register(productRoutes, { prefix: "/products", services });
   await app.register(imageRoutes, { prefix: "/products", services });
-  await app.register(uploadRoutes, { prefix: "/products", services });
+  await app.register(uploadRoutes, { prefix: "/products", services, minUploadRate });
   await app.register(webhookRoutes, { prefix: "/webhooks", services });
 }

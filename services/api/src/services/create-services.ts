@@ -1,6 +1,6 @@
 import { checkDependencies, pingRedis, type ReadinessReport } from "@ingest/shared";
 import type { AppDeps } from "../app-deps.ts";
-import { type Admission, createAdmission } from "./admission.ts";
+import { type Admission, type AdmissionEvent, createAdmission } from "./admission.ts";
 import { createImageRemoval } from "./image-removal.service.ts";
 import { createImageStatusService, type ImageStatusService } from "./image-status.service.ts";
 import { createProductService, type ProductService } from "./product.service.ts";
@@ -21,9 +21,21 @@ export interface Services {
   readonly admission: Admission;
 }
 
-export function createServices(deps: AppDeps): Services {
+/** Hooks for metrics; each listener must not throw. */
+export interface ServiceEvents {
+  readonly onAdmission?: (event: AdmissionEvent) => void;
+}
+
+export function createServices(deps: AppDeps, events: ServiceEvents = {}): Services {
   const { products, images, idempotency: keys } = deps.store.repositories;
-  const admission = createAdmission(deps.config.api.maxConcurrentUploads);
+  const admission = createAdmission(
+    {
+      total: deps.config.api.maxConcurrentUploads,
+      perCompany: deps.config.api.maxUploadsPerCompany,
+      perCredential: deps.config.api.maxUploadsPerCredential,
+    },
+    events.onAdmission,
+  );
   const removal = createImageRemoval({ images, queue: deps.queue, enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS });
   return {
     products: createProductService({ products, removal }),

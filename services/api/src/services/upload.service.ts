@@ -7,6 +7,7 @@ import {
   imageJob,
   imageUrlsOf,
   isAppError,
+  isDependencyUnavailable,
   type JobQueue,
   MAX_IMAGES_PER_PRODUCT,
   newObjectId,
@@ -34,7 +35,19 @@ const MULTIPART_ALLOWANCE = 1024 * 1024;
  * Declared part types let through to sniffing. busboy reports a part that declares no type as
  * text/plain, so text/plain stands for "none" here; the bytes decide either way.
  */
-const ACCEPTED_DECLARED_TYPES = new Set(["image/png", "image/jpeg", "image/webp", "application/octet-stream", "text/plain"]);
+const ACCEPTED_DECLARED_TYPES = new Set([
+  "image/png",
+  "image/jpeg",
+  "image/webp",
+  // Names that clients send for formats we take: browsers declare .apng files image/apng, and
+  // older tools say image/jpg, image/pjpeg (progressive JPEG) or image/x-png.
+  "image/apng",
+  "image/jpg",
+  "image/pjpeg",
+  "image/x-png",
+  "application/octet-stream",
+  "text/plain",
+]);
 
 export interface UploadResult {
   readonly imageUrl: string;
@@ -74,9 +87,9 @@ export function createUploadService(deps: {
     const repeat = idempotencyKey !== undefined && (await deps.idempotency.hasLive(principal.companyId, idempotencyKey));
     if (!repeat && product.images.length >= MAX_IMAGES_PER_PRODUCT) throw imageCapReached();
     if (source.declaredLength !== null && source.declaredLength > MAX_FILE_BYTES + MULTIPART_ALLOWANCE) throw fileTooLarge();
-    const release = deps.admission.tryAcquire();
-    if (!release) throw uploadsBusy(1);
-    return { product, release };
+    const admit = deps.admission.tryAcquire(principal);
+    if (!admit.admitted) throw uploadsBusy(1);
+    return { product, release: admit.release };
   }
 
   /**
@@ -102,7 +115,10 @@ export function createUploadService(deps: {
       const actuallyAppended = outcomeKnown ? null : await findAppended(product, imageId, log);
       if (actuallyAppended === undefined) throw error;
       if (actuallyAppended === null) {
-        await discard(imageId, key, log);
+        // A storage that did not answer the write will not answer a delete now either: the
+        // record goes `removed` at once and reconciliation deletes whatever the write left.
+        if (!stored && isDependencyUnavailable(error)) await images.transition(imageId, ["staged"], "removed").catch(() => false);
+        else await discard(imageId, key, log);
         throw error;
       }
       appended = actuallyAppended;

@@ -130,6 +130,17 @@ describe("POST /api/v1/products/{id}/images — the published contract", () => {
     expect(reply.body.imageUrl).toMatch(/\.jpg$/);
   });
 
+  it.each([
+    ["image/apng", "png"],
+    ["image/x-png", "png"],
+    ["image/jpg", "jpeg"],
+    ["image/pjpeg", "jpeg"],
+  ] as const)("a declared %s that names a format we take passes on to sniffing (%s bytes)", async (type, format) => {
+    const reply = await uploadImage(t.baseUrl, tenant.key, productId, await imageBytes(format), { type });
+    expect(reply.status).toBe(201);
+    expect(reply.body.imageUrl).toMatch(format === "png" ? /\.png$/ : /\.jpg$/);
+  });
+
   it("accepts WebP", async () => {
     const reply = await uploadImage(t.baseUrl, tenant.key, productId, await imageBytes("webp"), { type: "image/webp" });
     expect(reply.status).toBe(201);

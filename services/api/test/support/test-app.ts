@@ -15,6 +15,7 @@ import { openStore } from "@ingest/store";
 import type { FastifyInstance } from "fastify";
 import { createApp, serverOptions } from "../../src/app.ts";
 import { loadJwks } from "../../src/auth/oauth.authenticator.ts";
+import type { AdmissionEvent } from "../../src/services/admission.ts";
 
 export interface TestApp {
   readonly app: FastifyInstance;
@@ -39,11 +40,19 @@ export interface Faults {
   readonly repositories?: (real: Repositories) => Repositories;
 }
 
+/** What a test may watch: with `logLines`, the app logs at info level, one parsed JSON object per line. */
+export interface Observers {
+  readonly logLines?: Record<string, unknown>[];
+  /** Every admission decision of the upload path (the metrics hook). */
+  readonly onAdmission?: (event: AdmissionEvent) => void;
+}
+
 export async function startTestApp(
   label: string,
   env: Record<string, string> = {},
   faults: Faults = {},
   storeKind: TestStore = defaultTestStore(),
+  observers: Observers = {},
 ): Promise<TestApp> {
   const services = testServices();
   const names = uniqueTestNames(label);
@@ -54,6 +63,9 @@ export async function startTestApp(
     API_PORT: String(port),
     LOG_LEVEL: "silent",
     API_MAX_CONCURRENT_UPLOADS: "64",
+    // Tests of the cap send 50 uploads at once from one key; fairness tests set their own limits.
+    API_MAX_UPLOADS_PER_COMPANY: "64",
+    API_MAX_UPLOADS_PER_CREDENTIAL: "64",
     ...env,
   });
   const store = await openStore(config.store);
@@ -77,8 +89,9 @@ export async function startTestApp(
       storage: faults.storage ? faults.storage(storage) : storage,
       queue,
       jwks,
+      events: { onAdmission: observers.onAdmission },
     },
-    serverOptions(false),
+    serverOptions(observers.logLines ? { level: "info", stream: { write: (line: string) => observers.logLines?.push(JSON.parse(line)) } } : false),
   );
   await app.listen({ host: config.api.host, port });
 

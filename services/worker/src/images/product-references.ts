@@ -1,4 +1,4 @@
-import { isAppError, type ImageRecord, type Product, type ProductRepository } from "@ingest/shared";
+import { type ImageRecord, isAppError, type Product, type ProductRepository } from "@ingest/shared";
 
 type ImageRef = Pick<ImageRecord, "id" | "url" | "companyId" | "productId">;
 

@@ -22,6 +22,7 @@ import { readJpegFrame, unsupportedJpegVariant } from "../images/jpeg-frame.ts";
 import { thumbHashBase64, toHexColor } from "../images/placeholder.ts";
 import { isImageReferenced, removeImageFromProduct } from "../images/product-references.ts";
 import { retireImage } from "../images/retire-image.ts";
+import { findContainerDefect } from "../integrity/container-defects.ts";
 import { stripMetadata } from "../originals/strip-metadata.ts";
 import { isLosslessWebp } from "../originals/webp-metadata.ts";
 import { emitImageEvent, type WebhookEmitDeps } from "../webhooks/emit-webhook-event.ts";
@@ -178,6 +179,8 @@ async function readAndVerify(image: ImageRecord, deps: ProcessImageDeps, deadlin
     const variant = frame ? unsupportedJpegVariant(frame) : null;
     if (variant) throw new ImageRejection("unsupported_variant", `${variant} is not supported`);
   }
+  const defect = findContainerDefect(bytes, sniffed);
+  if (defect) throw new ImageRejection("corrupt", defect);
   const decoded = await deps.codec.decode(bytes, deadline);
   if (decoded.format !== sniffed) throw new ImageRejection("corrupt", `the decoder reads ${decoded.format}, the signature says ${sniffed}`);
   return { bytes, decoded };

@@ -61,6 +61,19 @@ describe("process-image rejects what is not a real PNG/JPEG/WebP within the limi
     await expectRejected(corruptPngCrc(png, "IDAT"), "png", "corrupt");
   });
 
+  it("a PNG with a bad CRC in its last image-data chunk, or in IEND, or with no IEND → corrupt (the decoder lets these through)", async () => {
+    const sharp = (await import("sharp")).default;
+    const small = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 200, g: 10, b: 10 } } }).png().toBuffer();
+    await expectRejected(corruptPngCrc(small, "IDAT"), "png", "corrupt");
+    await expectRejected(corruptPngCrc(small, "IEND"), "png", "corrupt");
+    await expectRejected(small.subarray(0, small.length - 12), "png", "corrupt");
+  });
+
+  it("a JPEG whose end is missing and padded with zeros → corrupt (the decoder renders it grey)", async () => {
+    const jpeg = await noisyJpeg(120, 80);
+    await expectRejected(Buffer.concat([jpeg.subarray(0, jpeg.length - 2), Buffer.alloc(256)]), "jpeg", "corrupt");
+  });
+
   it("a PNG with a bad CRC in its header → corrupt", async () => {
     const png = await (await import("sharp")).default(await plainJpeg(64, 64)).png().toBuffer();
     await expectRejected(corruptPngCrc(png, "IHDR"), "png", "corrupt");

@@ -1,5 +1,6 @@
 import multipart from "@fastify/multipart";
 import type { FastifyInstance } from "fastify";
+import type { BodyRate } from "../../http/body-rate.watch.ts";
 import { createUploadSource } from "../../http/multipart-file.reader.ts";
 import { principalOf } from "../../plugins/auth.plugin.ts";
 import type { Services } from "../../services/create-services.ts";
@@ -14,7 +15,10 @@ import { uploadImageSchema } from "./image.schema.ts";
  * here. @fastify/multipart's parser only marks a form as multipart; the upload service streams
  * it (request.parts()) after its early checks, and answers 400 to anything else.
  */
-export default async function uploadRoutes(app: FastifyInstance, { services }: { readonly services: Services }): Promise<void> {
+export default async function uploadRoutes(
+  app: FastifyInstance,
+  { services, minUploadRate }: { readonly services: Services; readonly minUploadRate: BodyRate },
+): Promise<void> {
   app.removeContentTypeParser(["application/json", "text/plain"]);
   app.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
   await app.register(multipart);
@@ -29,7 +33,7 @@ export default async function uploadRoutes(app: FastifyInstance, { services }: {
       validatorCompiler: () => () => true,
     },
     async (request, reply) => {
-      const source = countingBytes(createUploadSource(request, reply), (bytes) => app.metrics.uploadBytes.inc(bytes));
+      const source = countingBytes(createUploadSource(request, reply, minUploadRate), (bytes) => app.metrics.uploadBytes.inc(bytes));
       const idempotencyKey = parseIdempotencyKey(request.headers["idempotency-key"]);
       const outcome = await services.uploads.upload(principalOf(request), request.params.id, source, request.log, idempotencyKey);
       if (!outcome.replayed) return reply.code(201).header("etag", etagOf(outcome.result.version)).send(outcome.result);
