@@ -81,7 +81,17 @@ async function worker(bytes: Buffer, format: ImageFormat): Promise<LaneFigures> 
   const storage = createStorage(config.storage);
   const { images, products } = store.repositories;
   const quiet = { info() {}, warn() {}, error() {} };
-  const deps = { images, products, storage, codec: createImageCodec({ maxPixels: config.worker.maxPixels }), settings: workerSettingsFrom(config), log: quiet };
+  // No webhook endpoint exists here: the verdict costs the one indexed read a company without webhooks pays.
+  const deps = {
+    images,
+    products,
+    webhooks: store.repositories.webhooks,
+    queue: { enqueue: async () => {} },
+    storage,
+    codec: createImageCodec({ maxPixels: config.worker.maxPixels }),
+    settings: workerSettingsFrom(config),
+    log: quiet,
+  };
   // Staged as the API leaves an upload (ledger, bytes, product revision, `processing`), before the clock starts.
   const ids: string[] = [];
   let product = await products.create("bench", { name: "bench", sku: null, images: [] });

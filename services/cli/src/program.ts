@@ -9,6 +9,7 @@ import { registerReconcileCommand } from "./commands/reconcile.command.ts";
 import { registerReprocessCommand } from "./commands/reprocess.command.ts";
 import { registerStoreCommand } from "./commands/store.command.ts";
 import { registerTokensCommand } from "./commands/tokens.command.ts";
+import { registerWebhooksCommand } from "./commands/webhooks.command.ts";
 import { DEFAULT_STACK_FILE } from "./stack-file.ts";
 
 /**
@@ -50,6 +51,7 @@ export function createProgram(options: { json?: boolean } = {}): Command {
     registerReconcileCommand,
     registerQueuesCommand,
     registerStoreCommand,
+    registerWebhooksCommand,
     registerDemoCommand,
   ]) {
     register(parent);

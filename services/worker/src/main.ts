@@ -19,6 +19,7 @@ import { createJobHandlers } from "./jobs/job-handlers.ts";
 import { keepTrying } from "./keep-trying.ts";
 import { createRedisAuditCursor } from "./reconcile/audit-cursor.ts";
 import { whenRedisReady } from "./redis-ready.ts";
+import { webhookBackoff } from "./webhooks/webhook-settings.ts";
 import { workerSettingsFrom } from "./worker-settings.ts";
 
 /**
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     prefix: config.queue.prefix,
     handlers,
     concurrency: config.worker.concurrency,
+    webhookBackoff: webhookBackoff(config.callers.webhooks),
     lockDurationMs: config.worker.lockDurationMs,
     stalledIntervalMs: config.worker.stalledIntervalMs,
     ...(tracing ? { telemetry: tracing.queueTelemetry } : {}),

@@ -1,4 +1,4 @@
-export const SCOPES = ["products:read", "products:write"] as const;
+export const SCOPES = ["products:read", "products:write", "webhooks:write"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export function parseScopes(text: string): Scope[] {

@@ -42,6 +42,19 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ STORE: "postgres" })).toThrow(/STORE/);
   });
 
+  it("reads the callers' settings: idempotency keys and webhooks, with their defaults", () => {
+    expect(parseConfig({}).callers).toEqual({
+      idempotency: { ttlMs: 86_400_000, inFlightTimeoutMs: 300_000 },
+      webhooks: { allowLoopback: false, timeoutMs: 10_000, retryWindowMs: 86_400_000, retryBaseMs: 1_000, secretKeyHex: undefined },
+    });
+    const key = "AB".repeat(32);
+    const set = parseConfig({ IDEMPOTENCY_TTL_MS: "5000", WEBHOOKS_ALLOW_LOOPBACK: "true", WEBHOOK_RETRY_WINDOW_MS: "2000", WEBHOOK_SECRET_KEY: key });
+    expect(set.callers.idempotency.ttlMs).toBe(5_000);
+    expect(set.callers.webhooks).toMatchObject({ allowLoopback: true, retryWindowMs: 2_000, secretKeyHex: key.toLowerCase() });
+    expect(() => parseConfig({ WEBHOOK_SECRET_KEY: "short" })).toThrow(/WEBHOOK_SECRET_KEY must be 64 hex characters/);
+    expect(() => parseConfig({ IDEMPOTENCY_TTL_MS: "10" })).toThrow(/IDEMPOTENCY_TTL_MS/);
+  });
+
   it("lists every bad variable in one error", () => {
     let error: unknown;
     try {

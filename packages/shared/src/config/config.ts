@@ -118,6 +118,30 @@ export interface Config {
     /** OpenTelemetry traces over OTLP/HTTP; off by default (then no OTel code is loaded). */
     readonly tracing: { readonly enabled: boolean; readonly otlpEndpoint: string };
   };
+  // --- callers (issue 12): idempotency keys, webhooks ---
+  readonly callers: {
+    readonly idempotency: {
+      /** How long a key's first answer is replayed. Default 24 h. */
+      readonly ttlMs: number;
+      /**
+       * How long a claimed key counts as in flight (409) before a retry may look at what it left:
+       * longer than any upload can take (the server's request timeout is 2 min). Default 5 min.
+       */
+      readonly inFlightTimeoutMs: number;
+    };
+    readonly webhooks: {
+      /** http:// URLs to loopback hosts (and loopback addresses) are allowed: tests and local use only. Default false. */
+      readonly allowLoopback: boolean;
+      /** Time for one delivery, connect to last byte. Default 10 s. */
+      readonly timeoutMs: number;
+      /** How long a failing delivery is retried (exponential backoff) before the endpoint is disabled. Default 24 h. */
+      readonly retryWindowMs: number;
+      /** The first retry's delay; each next one doubles, up to an hour. Default 1 s. */
+      readonly retryBaseMs: number;
+      /** 32 bytes (hex) sealing endpoint secrets at rest with AES-256-GCM; undefined: stored plain. */
+      readonly secretKeyHex: string | undefined;
+    };
+  };
 }
 
 const KEY_PREFIX_PATTERN = /^[a-zA-Z0-9._-]*(\/[a-zA-Z0-9._-]+)*\/?$/;
@@ -222,6 +246,20 @@ export function parseConfig(env: EnvMap): Config {
         otlpEndpoint: read.url("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318", ["http:", "https:"]),
       },
     },
+    // --- callers (issue 12) ---
+    callers: {
+      idempotency: {
+        ttlMs: read.integer("IDEMPOTENCY_TTL_MS", 86_400_000, { min: 1_000, max: 7 * 86_400_000 }),
+        inFlightTimeoutMs: read.integer("IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS", 300_000, { min: 500, max: 3_600_000 }),
+      },
+      webhooks: {
+        allowLoopback: read.boolean("WEBHOOKS_ALLOW_LOOPBACK", false),
+        timeoutMs: read.integer("WEBHOOK_TIMEOUT_MS", 10_000, { min: 100, max: 60_000 }),
+        retryWindowMs: read.integer("WEBHOOK_RETRY_WINDOW_MS", 86_400_000, { min: 1_000, max: 7 * 86_400_000 }),
+        retryBaseMs: read.integer("WEBHOOK_RETRY_BASE_MS", 1_000, { min: 10, max: 3_600_000 }),
+        secretKeyHex: hexKey(read, "WEBHOOK_SECRET_KEY"),
+      },
+    },
   };
 
   const { oauth } = config.api;
@@ -269,6 +307,13 @@ function secretSha256(read: ConfigReader, name: string): string | undefined {
 function sha256Hex(read: ConfigReader, name: string): string | undefined {
   const value = read.optionalString(name)?.toLowerCase();
   if (value !== undefined && !/^[0-9a-f]{64}$/.test(value)) read.problem(`${name} must be 64 hex characters (a sha256), got ${value.length} characters`);
+  return value;
+}
+
+/** A 256-bit key given as 64 hex characters (e.g. `openssl rand -hex 32`). */
+function hexKey(read: ConfigReader, name: string): string | undefined {
+  const value = read.optionalString(name)?.toLowerCase();
+  if (value !== undefined && !/^[0-9a-f]{64}$/.test(value)) read.problem(`${name} must be 64 hex characters (32 random bytes: openssl rand -hex 32)`);
   return value;
 }
 

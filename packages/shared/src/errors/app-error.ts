@@ -13,6 +13,7 @@ export type AppErrorCode =
   | "file_too_large"
   | "unsupported_type"
   | "image_cap_reached"
+  | "idempotency_key_reused"
   | "precondition_failed"
   | "conflict"
   | "body_too_slow"

@@ -28,6 +28,13 @@ function defaultJobOptions(retention: JobRetention): JobsOptions {
   };
 }
 
+/**
+ * A delivery retries until its event is older than the retry window (the handler then gives up
+ * and disables the endpoint); the delays come from the worker's `webhookBackoff`, so its
+ * configuration decides them. The attempt count is only a backstop.
+ */
+const WEBHOOK_JOB_OPTIONS: JobsOptions = { attempts: 1_000, backoff: { type: "webhook" } };
+
 export interface JobCounts {
   readonly waiting: number;
   readonly active: number;
@@ -72,7 +79,7 @@ export function createJobQueue(connection: Redis, prefix: string, retention: Job
         const state = existing ? await existing.getState() : null;
         if (existing && (state === "completed" || state === "failed")) await existing.remove();
       }
-      await queue.add(name, payload, jobId ? { jobId } : {});
+      await queue.add(name, payload, { ...(jobId ? { jobId } : {}), ...(name === "deliver-webhook" ? WEBHOOK_JOB_OPTIONS : {}) });
     },
 
     async isLive(name, payload) {
@@ -133,6 +140,8 @@ export interface JobWorkerOptions {
   readonly onFailed?: (name: string, jobId: string | undefined, error: Error, willRetry: boolean) => void;
   /** bullmq-otel, when tracing is on: each job's span continues the trace that enqueued it. */
   readonly telemetry?: QueueTelemetry;
+  /** The delay before a webhook delivery's next attempt, given the attempts made. Default: 1 s doubling, at most an hour. */
+  readonly webhookBackoff?: (attemptsMade: number) => number;
 }
 
 export interface JobWorker {
@@ -168,10 +177,10 @@ function startQueueWorker(queueName: QueueName, options: JobWorkerOptions): Work
       const name = job.name as JobName;
       const parse = JOB_PARSERS[name];
       if (!parse || QUEUE_OF_JOB[name] !== queueName) throw new UnrecoverableError(`unknown job name "${job.name}" on queue "${queueName}"`);
-      const handler = options.handlers[name] as (payload: unknown) => Promise<unknown>;
+      const handler = options.handlers[name] as (payload: unknown, context: { attempt: number }) => Promise<unknown>;
       let running: Promise<unknown> | undefined;
       try {
-        running = handler(parse(job.data));
+        running = handler(parse(job.data), { attempt: job.attemptsMade + 1 });
         return await (signal ? Promise.race([running, handedBack(signal)]) : running);
       } catch (error) {
         if (error === HAND_BACK && token) {
@@ -193,6 +202,7 @@ function startQueueWorker(queueName: QueueName, options: JobWorkerOptions): Work
       ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
       ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
       ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+      settings: { backoffStrategy: (attemptsMade: number) => (options.webhookBackoff ?? defaultWebhookBackoff)(attemptsMade) },
     },
   );
   worker.on("error", () => {});
@@ -202,6 +212,10 @@ function startQueueWorker(queueName: QueueName, options: JobWorkerOptions): Work
     options.onFailed?.(job.name, job.id, error, willRetry);
   });
   return worker;
+}
+
+function defaultWebhookBackoff(attemptsMade: number): number {
+  return Math.min(3_600_000, 1_000 * 2 ** Math.max(0, attemptsMade - 1));
 }
 
 async function closeWorker(worker: Worker, timeoutMs: number): Promise<void> {

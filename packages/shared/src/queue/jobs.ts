@@ -3,7 +3,7 @@
  * payload type and run-time parser side by side, so both ends agree at compile time and the
  * worker still refuses malformed data at run time.
  */
-export const QUEUE_NAMES = ["images", "maintenance"] as const;
+export const QUEUE_NAMES = ["images", "maintenance", "webhooks"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -18,6 +18,12 @@ export interface ImageJobPayload {
 export type ProcessImagePayload = ImageJobPayload;
 export type DeleteImagePayload = ImageJobPayload;
 export type ReconcilePayload = Record<string, never>;
+/** One event to one endpoint; a replay carries its own tag so it is a new job, not the finished one. */
+export interface DeliverWebhookPayload {
+  readonly eventId: string;
+  readonly endpointId: string;
+  readonly replay?: string;
+}
 /** Empty to start (or take over a dead) audit; a continuation names its run and chunk. */
 export interface AuditPayload {
   readonly runId?: string;
@@ -31,6 +37,8 @@ export interface JobPayloads {
   reconcile: ReconcilePayload;
   /** The rare full audit: every ready image against its product, every stored object against the ledger. */
   audit: AuditPayload;
+  /** One signed POST of one event to one endpoint, retried with backoff for the retry window. */
+  "deliver-webhook": DeliverWebhookPayload;
 }
 export type JobName = keyof JobPayloads;
 
@@ -43,6 +51,7 @@ export const QUEUE_OF_JOB: { readonly [N in JobName]: QueueName } = {
   "delete-image": "images",
   reconcile: "maintenance",
   audit: "maintenance",
+  "deliver-webhook": "webhooks",
 };
 
 const IMAGE_ID = /^[0-9a-f]{24}$/;
@@ -73,11 +82,23 @@ function parseAuditPayload(data: unknown): AuditPayload {
   return { runId, chunk: chunk as number };
 }
 
+const WEBHOOK_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function parseDeliverPayload(data: unknown): DeliverWebhookPayload {
+  const { eventId, endpointId, replay } = (data ?? {}) as { eventId?: unknown; endpointId?: unknown; replay?: unknown };
+  if (typeof eventId !== "string" || !WEBHOOK_ID.test(eventId) || typeof endpointId !== "string" || !WEBHOOK_ID.test(endpointId)) {
+    throw new PermanentJobError("a webhook delivery needs an eventId and an endpointId");
+  }
+  if (replay !== undefined && (typeof replay !== "string" || !WEBHOOK_ID.test(replay))) throw new PermanentJobError("a replay tag is a short id");
+  return replay === undefined ? { eventId, endpointId } : { eventId, endpointId, replay };
+}
+
 export const JOB_PARSERS: { readonly [N in JobName]: (data: unknown) => JobPayloads[N] } = {
   "process-image": parseImagePayload,
   "delete-image": parseImagePayload,
   reconcile: () => ({}),
   audit: parseAuditPayload,
+  "deliver-webhook": parseDeliverPayload,
 };
 
 /**
@@ -86,10 +107,18 @@ export const JOB_PARSERS: { readonly [N in JobName]: (data: unknown) => JobPaylo
  */
 export function jobIdFor<N extends JobName>(name: N, payload: JobPayloads[N]): string | undefined {
   if (name === "reconcile" || name === "audit") return undefined;
+  if (name === "deliver-webhook") {
+    const { eventId, endpointId, replay } = payload as DeliverWebhookPayload;
+    return `deliver-webhook-${eventId}-${endpointId}${replay ? `-${replay}` : ""}`;
+  }
   return `${name}-${(payload as { imageId: string }).imageId}`;
 }
 
-export type JobHandler<N extends JobName> = (payload: JobPayloads[N]) => Promise<unknown>;
+/** What a handler may know about its run: which attempt this is (1 on the first). */
+export interface JobContext {
+  readonly attempt: number;
+}
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N], context?: JobContext) => Promise<unknown>;
 export type JobHandlers = { readonly [N in JobName]: JobHandler<N> };
 
 /** A failure that can never succeed: the job is not retried. */

@@ -1,6 +1,7 @@
 import type { ApiKeyRecord, CompanyRecord, RevokedTokenRecord } from "../auth/credential.repository.ts";
 import type { ImageRecord } from "../images/image.types.ts";
 import type { Product } from "../products/product.types.ts";
+import type { WebhookEndpoint } from "../webhooks/webhook.types.ts";
 import type { Transferable } from "./store.ts";
 
 /** Everything a store persists, kind by kind, in the order a copy writes them. */
@@ -12,9 +13,15 @@ export interface StoreTransfer {
   readonly products: Transferable<Product>;
   /** The whole image ledger, every status. */
   readonly images: Transferable<ImageRecord>;
+  /**
+   * Webhook endpoints, with their sealed secrets as they are (the target needs the same
+   * WEBHOOK_SECRET_KEY). Not copied: idempotency keys (they live a day), webhook events and the
+   * delivery log (history, not state).
+   */
+  readonly webhookEndpoints: Transferable<WebhookEndpoint>;
 }
 
-export const TRANSFER_KINDS = ["companies", "apiKeys", "revokedTokens", "products", "images"] as const satisfies readonly (keyof StoreTransfer)[];
+export const TRANSFER_KINDS = ["companies", "apiKeys", "revokedTokens", "products", "images", "webhookEndpoints"] as const satisfies readonly (keyof StoreTransfer)[];
 
 /** The id a record is paged by, per kind. */
 export const transferIdOf: { readonly [K in keyof StoreTransfer]: (item: StoreTransfer[K] extends Transferable<infer T> ? T : never) => string } = {
@@ -23,4 +30,5 @@ export const transferIdOf: { readonly [K in keyof StoreTransfer]: (item: StoreTr
   revokedTokens: (token) => token.jti,
   products: (product) => product.id,
   images: (image) => image.id,
+  webhookEndpoints: (endpoint) => endpoint.id,
 };

@@ -81,6 +81,62 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       CREATE INDEX images_by_status_id ON images (status, id);
     `,
   },
+  {
+    version: 2,
+    name: "idempotency keys and webhooks",
+    sql: `
+      -- One row per attempt of a company's key; a claim is an INSERT under this primary key.
+      CREATE TABLE idempotency_keys (
+        company_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL,
+        product_id TEXT NOT NULL,
+        image_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        response TEXT,
+        PRIMARY KEY (company_id, key, attempt)
+      ) STRICT;
+      CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
+
+      CREATE TABLE webhook_endpoints (
+        id TEXT PRIMARY KEY,
+        company_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        sealed_secret TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        disabled_at INTEGER,
+        disabled_reason TEXT
+      ) STRICT;
+      CREATE INDEX webhook_endpoints_by_company ON webhook_endpoints (company_id, created_at);
+      CREATE INDEX webhook_endpoints_by_created ON webhook_endpoints (created_at);
+
+      CREATE TABLE webhook_events (
+        id TEXT PRIMARY KEY,
+        company_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX webhook_events_by_created ON webhook_events (created_at);
+
+      CREATE TABLE webhook_deliveries (
+        seq INTEGER PRIMARY KEY,
+        endpoint_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        status INTEGER,
+        latency_ms INTEGER NOT NULL,
+        ok INTEGER NOT NULL,
+        error TEXT
+      ) STRICT;
+      CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, seq);
+      CREATE INDEX webhook_deliveries_by_at ON webhook_deliveries (at);
+    `,
+  },
 ];
 
 export function migrate(db: SqliteDatabase): void {

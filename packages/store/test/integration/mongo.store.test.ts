@@ -4,6 +4,8 @@ import { ObjectId } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectMongo } from "../../src/mongo/mongo-client.ts";
 import { credentialContract } from "../contracts/credentials.contract.ts";
+import { idempotencyContract } from "../contracts/idempotency.contract.ts";
+import { webhookContract } from "../contracts/webhooks.contract.ts";
 import { imageContract } from "../contracts/images.contract.ts";
 import { productContract } from "../contracts/products.contract.ts";
 import { openTestStore, type TestStoreHandle } from "../support/test-store.ts";
@@ -19,6 +21,8 @@ describe("the MongoDB store (on the run's MongoDB-protocol server)", () => {
   productContract(store);
   imageContract(store);
   credentialContract(store);
+  idempotencyContract(store);
+  webhookContract(store);
 
   it("keeps every old version number taken, so a writer that read long ago can never win with it", async () => {
     const products = store().repositories.products;

@@ -4,12 +4,16 @@ import { DatabaseSync } from "node:sqlite";
 import { AppError, MAX_IMAGES_PER_PRODUCT, type Store } from "@ingest/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CREDENTIAL_QUERIES } from "../../src/sqlite/credentials.sqlite.ts";
+import { IDEMPOTENCY_QUERIES } from "../../src/sqlite/idempotency.sqlite.ts";
 import { IMAGE_QUERIES } from "../../src/sqlite/images.sqlite.ts";
 import { MIGRATIONS } from "../../src/sqlite/migrations.ts";
 import { PRODUCT_QUERIES } from "../../src/sqlite/products.sqlite.ts";
 import { openSqliteDatabase } from "../../src/sqlite/sqlite-database.ts";
 import { openSqliteStore } from "../../src/sqlite/sqlite.store.ts";
+import { WEBHOOK_QUERIES } from "../../src/sqlite/webhooks.sqlite.ts";
 import { credentialContract } from "../contracts/credentials.contract.ts";
+import { idempotencyContract } from "../contracts/idempotency.contract.ts";
+import { webhookContract } from "../contracts/webhooks.contract.ts";
 import { imageContract } from "../contracts/images.contract.ts";
 import { productContract } from "../contracts/products.contract.ts";
 import { openTestStore, type TestStoreHandle } from "../support/test-store.ts";
@@ -25,11 +29,13 @@ describe("the SQLite store (node:sqlite, a real file)", () => {
   productContract(store);
   imageContract(store);
   credentialContract(store);
+  idempotencyContract(store);
+  webhookContract(store);
 
   it("answers every query from a primary key or an index, never by scanning a table", () => {
     const db = openSqliteDatabase(handle.names.sqlitePath);
     try {
-      const queries = { ...PRODUCT_QUERIES, ...IMAGE_QUERIES, ...CREDENTIAL_QUERIES };
+      const queries = { ...PRODUCT_QUERIES, ...IMAGE_QUERIES, ...CREDENTIAL_QUERIES, ...IDEMPOTENCY_QUERIES, ...WEBHOOK_QUERIES };
       for (const [name, sql] of Object.entries(queries)) {
         const plan = db.plan(sql);
         // "SCAN <table>" without an index reads every row; json_each (a bound list) is not a table.

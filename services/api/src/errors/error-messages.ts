@@ -17,3 +17,7 @@ export const BODY_TOO_SLOW_MESSAGE = "The upload arrived too slowly; send the bo
 export const PRECONDITION_MESSAGE = "The product has changed since the given ETag; fetch it again.";
 export const INTERNAL_MESSAGE = "Internal server error";
 export const UNAVAILABLE_MESSAGE = "Service temporarily unavailable; retry shortly.";
+export const IDEMPOTENCY_KEY_FORMAT_MESSAGE = "Idempotency-Key must be 1 to 255 printable ASCII characters.";
+export const IDEMPOTENCY_KEY_REUSED_MESSAGE = "This Idempotency-Key was already used for a different request (another product or another file); use a new key.";
+export const IDEMPOTENCY_IN_FLIGHT_MESSAGE = "A request with this Idempotency-Key is still in progress; retry shortly.";
+export const WEBHOOK_NOT_FOUND_MESSAGE = "Webhook endpoint not found";

@@ -14,6 +14,7 @@ export const STATUS_BY_CODE: Readonly<Record<AppErrorCode, number>> = {
   unsupported_type: 415,
   body_too_slow: 408,
   image_cap_reached: 422,
+  idempotency_key_reused: 422,
   rate_limited: 429,
   busy: 503,
   dependency_unavailable: 503,

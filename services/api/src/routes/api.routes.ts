@@ -5,6 +5,7 @@ import type { Services } from "../services/create-services.ts";
 import imageRoutes from "./images/image.routes.ts";
 import uploadRoutes from "./images/upload.routes.ts";
 import productRoutes from "./products/product.routes.ts";
+import webhookRoutes from "./webhooks/webhook.routes.ts";
 
 /**
  * Everything under /api/v1: authenticated, rate limited per credential (when `rateLimit` is
@@ -27,4 +28,5 @@ export default async function apiRoutes(
   await app.register(productRoutes, { prefix: "/products", services });
   await app.register(imageRoutes, { prefix: "/products", services });
   await app.register(uploadRoutes, { prefix: "/products", services, minUploadRate });
+  await app.register(webhookRoutes, { prefix: "/webhooks", services });
 }

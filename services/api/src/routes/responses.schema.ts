@@ -2,6 +2,9 @@ import {
   BUSY_MESSAGE,
   EMPTY_FILE_MESSAGE,
   FILE_TOO_LARGE_MESSAGE,
+  IDEMPOTENCY_IN_FLIGHT_MESSAGE,
+  IDEMPOTENCY_KEY_FORMAT_MESSAGE,
+  IDEMPOTENCY_KEY_REUSED_MESSAGE,
   IMAGE_CAP_MESSAGE,
   INTERNAL_MESSAGE,
   MALFORMED_MULTIPART_MESSAGE,
@@ -32,6 +35,9 @@ const rateLimitHeaders = {
   "x-ratelimit-remaining": header("Requests left in the current window.", { type: "string", pattern: "^[0-9]+$" }),
   "x-ratelimit-reset": header("Seconds until the window resets.", { type: "string", pattern: "^[0-9]+$" }),
 } as const;
+export const idempotentReplayedHeader = {
+  "idempotent-replayed": header("`true` when this is the stored answer to an earlier request with the same Idempotency-Key (nothing was created).", { type: "string", enum: ["true"] }),
+};
 export const etagHeader = { etag: header('The product version, quoted ("7"); send it as If-Match to change the product only if unchanged.', { type: "string", pattern: '^"[0-9]+"$' }) };
 
 /** Names the headers a live response must carry (the contract test checks them). */
@@ -102,9 +108,19 @@ export const uploadErrors = {
     "A second file": SECOND_FILE_MESSAGE,
     "Empty file": EMPTY_FILE_MESSAGE,
     "Malformed multipart": MALFORMED_MULTIPART_MESSAGE,
+    "Bad Idempotency-Key": IDEMPOTENCY_KEY_FORMAT_MESSAGE,
   }),
   413: errorResponse("The file is larger than 5 MiB (5,242,880 bytes).", { "Too large": FILE_TOO_LARGE_MESSAGE }),
   415: errorResponse("The bytes are not PNG, JPEG or WebP, whatever the declared type.", { Unsupported: UNSUPPORTED_TYPE_MESSAGE }),
-  422: errorResponse("The product already has 20 images.", { "Cap reached": IMAGE_CAP_MESSAGE }),
+  409: errorResponse(
+    "Idempotency-Key only: a request with this key is still in progress. Retry after Retry-After seconds; the retry gets its answer.",
+    { "Key in flight": IDEMPOTENCY_IN_FLIGHT_MESSAGE },
+    { "retry-after": retryAfter },
+    ["retry-after"],
+  ),
+  422: errorResponse("The product already has 20 images; or (Idempotency-Key) the key was used for another product or file.", {
+    "Cap reached": IMAGE_CAP_MESSAGE,
+    "Key reused": IDEMPOTENCY_KEY_REUSED_MESSAGE,
+  }),
   503: unavailable({ "Uploads at capacity": BUSY_MESSAGE }),
 } as const;

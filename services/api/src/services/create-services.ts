@@ -5,7 +5,9 @@ import { createImageRemoval } from "./image-removal.service.ts";
 import { createImageStatusService, type ImageStatusService } from "./image-status.service.ts";
 import { createProductService, type ProductService } from "./product.service.ts";
 import { prepareSpoolDir } from "../http/upload-spool.ts";
+import { createUploadIdempotency } from "./upload-idempotency.ts";
 import { createUploadService, type UploadService } from "./upload.service.ts";
+import { createWebhookService, type WebhookService } from "./webhook.service.ts";
 
 /** An upload waits at most this long for Redis to take its job; the ledger covers the rest. */
 const ENQUEUE_TIMEOUT_MS = 1_000;
@@ -14,6 +16,7 @@ export interface Services {
   readonly products: ProductService;
   readonly uploads: UploadService;
   readonly imageStatus: ImageStatusService;
+  readonly webhooks: WebhookService;
   readonly readiness: () => Promise<ReadinessReport>;
   /** The uploads' admission slots, read by the in-flight gauge. */
   readonly admission: Admission;
@@ -25,7 +28,7 @@ export interface ServiceEvents {
 }
 
 export function createServices(deps: AppDeps, events: ServiceEvents = {}): Services {
-  const { products, images } = deps.store.repositories;
+  const { products, images, idempotency: keys } = deps.store.repositories;
   const admission = createAdmission(
     {
       total: deps.config.api.maxConcurrentUploads,
@@ -43,10 +46,12 @@ export function createServices(deps: AppDeps, events: ServiceEvents = {}): Servi
       storage: deps.storage,
       queue: deps.queue,
       admission,
+      idempotency: createUploadIdempotency({ keys, products, ...deps.config.callers.idempotency }),
       publicBaseUrl: deps.config.publicBaseUrl,
       enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS,
       spoolDir: prepareSpoolDir(deps.config.api.uploadSpoolDir),
     }),
+    webhooks: createWebhookService({ webhooks: deps.store.repositories.webhooks, settings: deps.config.callers.webhooks }),
     imageStatus: createImageStatusService({ products, images, publicBaseUrl: deps.config.publicBaseUrl }),
     admission,
     readiness: () =>

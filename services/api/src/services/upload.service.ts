@@ -1,5 +1,7 @@
 import {
   CONTENT_TYPE_BY_FORMAT,
+  type IdempotencyClaim,
+  type IdempotencyResponse,
   type ImageFormat,
   type ImageRepository,
   imageJob,
@@ -22,6 +24,7 @@ import { emptyFile, fileTooLarge, imageCapReached, noFile, productNotFound, unsu
 import type { Admission } from "./admission.ts";
 import { enqueueWithin } from "./enqueue-within.ts";
 import { REVALIDATE } from "./file-cache.ts";
+import type { UploadIdempotency } from "./upload-idempotency.ts";
 import type { ReceivedFile, UploadSource } from "./upload.types.ts";
 
 /** 5 MiB of file content is accepted; one byte more is 413. */
@@ -54,8 +57,13 @@ export interface UploadResult {
   readonly version: number;
 }
 
+/** A new upload's result, or (with an Idempotency-Key seen before) the first answer again. */
+export type UploadOutcome =
+  | { readonly replayed: false; readonly result: UploadResult }
+  | { readonly replayed: true; readonly response: IdempotencyResponse };
+
 export interface UploadService {
-  upload(principal: Principal, productId: string, source: UploadSource, log: FastifyBaseLogger): Promise<UploadResult>;
+  upload(principal: Principal, productId: string, source: UploadSource, log: FastifyBaseLogger, idempotencyKey?: string): Promise<UploadOutcome>;
 }
 
 export function createUploadService(deps: {
@@ -64,6 +72,7 @@ export function createUploadService(deps: {
   readonly storage: Storage;
   readonly queue: JobQueue;
   readonly admission: Admission;
+  readonly idempotency: UploadIdempotency;
   readonly publicBaseUrl: string;
   readonly enqueueTimeoutMs: number;
   /** This process's spool folder (prepareSpoolDir). */
@@ -72,11 +81,13 @@ export function createUploadService(deps: {
   const { products, images, storage } = deps;
 
   /** Everything that can be refused before the body is read, is. */
-  async function admit(principal: Principal, productId: string, source: UploadSource): Promise<{ product: Product; release: () => void }> {
+  async function admit(principal: Principal, productId: string, source: UploadSource, idempotencyKey: string | undefined): Promise<{ product: Product; release: () => void }> {
     if (!source.isMultipart) throw noFile();
     const product = await products.find(principal.companyId, productId);
     if (!product) throw productNotFound();
-    if (product.images.length >= MAX_IMAGES_PER_PRODUCT) throw imageCapReached();
+    // A repeat of a key already used must reach its replay even if the first upload filled the product.
+    const repeat = idempotencyKey !== undefined && (await deps.idempotency.hasLive(principal.companyId, idempotencyKey));
+    if (!repeat && product.images.length >= MAX_IMAGES_PER_PRODUCT) throw imageCapReached();
     if (source.declaredLength !== null && source.declaredLength > MAX_FILE_BYTES + MULTIPART_ALLOWANCE) throw fileTooLarge();
     const admit = deps.admission.tryAcquire(principal);
     if (!admit.admitted) throw uploadsBusy(1);
@@ -87,8 +98,7 @@ export function createUploadService(deps: {
    * The ledger entry comes first, so no stored byte is ever unknown to the database; the
    * append is the commit point. Before it, any failure deletes what was staged.
    */
-  async function commit(product: Product, file: ReceivedFile, format: ImageFormat, log: FastifyBaseLogger): Promise<UploadResult> {
-    const imageId = newObjectId();
+  async function commit(product: Product, file: ReceivedFile, format: ImageFormat, log: FastifyBaseLogger, imageId = newObjectId()): Promise<UploadResult> {
     const key = originalKey(product.companyId, product.id, imageId, format);
     const url = publicUrl(deps.publicBaseUrl, key);
     const contentType = CONTENT_TYPE_BY_FORMAT[format];
@@ -166,18 +176,30 @@ export function createUploadService(deps: {
   }
 
   return {
-    async upload(principal, productId, source, log) {
-      const { product, release } = await admit(principal, productId, source);
+    async upload(principal, productId, source, log, idempotencyKey) {
+      const { product, release } = await admit(principal, productId, source, idempotencyKey);
+      let claim: IdempotencyClaim | undefined;
       try {
         const file = await source.readFile({ maxBytes: MAX_FILE_BYTES, spoolDir: deps.spoolDir, acceptsDeclaredType: (type) => ACCEPTED_DECLARED_TYPES.has(type) });
         try {
           if (file.body.size === 0) throw emptyFile();
+          if (idempotencyKey !== undefined) {
+            const decision = await deps.idempotency.decide(principal.companyId, idempotencyKey, product.id, file.body.sha256, log);
+            if (decision.kind === "replay") return { replayed: true, response: decision.response };
+            claim = decision.claim;
+          }
           const format = await sniffImageFormat(file.body.head);
           if (format === null) throw unsupportedType();
-          return await commit(product, file, format, log);
+          const result = await commit(product, file, format, log, claim?.imageId);
+          if (claim) await deps.idempotency.complete(claim, result, log);
+          return { replayed: false, result };
         } finally {
           await file.body.discard();
         }
+      } catch (error) {
+        // A 4xx is not stored: the caller may fix the request and retry with the same key.
+        if (claim) await deps.idempotency.abandon(claim, log);
+        throw error;
       } finally {
         release();
       }

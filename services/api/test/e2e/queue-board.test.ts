@@ -47,6 +47,7 @@ beforeAll(async () => {
       "delete-image": async () => ({ outcome: "deleted" }),
       reconcile: async () => ({ actions: {} }),
       audit: async () => ({ outcome: "skipped" }),
+      "deliver-webhook": async () => ({ outcome: "skipped" }),
     },
   });
   await mkdir(ARTIFACTS, { recursive: true });

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { generateApiKey } from "@ingest/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, postForm, type Reply, uploadImage } from "../support/http.ts";
+import { call, multipartBody, postForm, type Reply, toReply, uploadImage } from "../support/http.ts";
 import { imageBytes, NOT_IMAGES, padTo } from "../support/images.ts";
 import { createContractChecker, documentedExamples, publishedBodies } from "../support/openapi-contract.ts";
 import { createTenant, type Tenant } from "../support/tenants.ts";
@@ -73,6 +73,15 @@ describe("live responses match the OpenAPI document", () => {
     await live("POST", "/api/v1/products/:id/images", () => uploadImage(t.baseUrl, tenant.readKey, id, png), 403);
     const full = (await product(tenant.key, { name: "Full", imageUrls: Array.from({ length: 20 }, (_, i) => `https://cdn.example.com/${i}.jpg`) })).body.id;
     await live("POST", "/api/v1/products/:id/images", () => uploadImage(t.baseUrl, tenant.key, full, png), 422);
+    const keyed = (data: Buffer) => {
+      const { body, contentType } = multipartBody([{ name: "file", data, filename: "a.png", type: "image/png" }]);
+      const headers = { authorization: `Bearer ${tenant.key}`, "content-type": contentType, "idempotency-key": "openapi-1" };
+      return async () => toReply(await fetch(`${t.baseUrl}/api/v1/products/${id}/images`, { method: "POST", headers, body }));
+    };
+    await live("POST", "/api/v1/products/:id/images", keyed(png), 201);
+    const replayed = await live("POST", "/api/v1/products/:id/images", keyed(png), 201);
+    expect(replayed.headers.get("idempotent-replayed")).toBe("true");
+    await live("POST", "/api/v1/products/:id/images", keyed(await imageBytes("png", 8, 8)), 422);
 
     await live("GET", "/api/v1/products/:id/images", () => call(t.baseUrl, "GET", `/api/v1/products/${id}/images`, { token: tenant.key }), 200);
     await live("GET", "/api/v1/products/:id/images", () => call(t.baseUrl, "GET", "/api/v1/products/nope/images", { token: tenant.key }), 404);
@@ -82,6 +91,16 @@ describe("live responses match the OpenAPI document", () => {
     await live("DELETE", "/api/v1/products/:id/images/:index", () => remove("7"), 404);
     await live("DELETE", "/api/v1/products/:id/images/:index", () => remove("0", { "if-match": '"1"' }), 412);
     await live("DELETE", "/api/v1/products/:id/images/:index", () => remove("0"), 200);
+  });
+
+  it("webhooks: register, list, remove", async () => {
+    const register = (json: unknown) => () => call(t.baseUrl, "POST", "/api/v1/webhooks", { token: tenant.key, json });
+    const created = await live("POST", "/api/v1/webhooks", register({ url: "https://93.184.215.14/hooks", events: ["image.ready"] }), 201);
+    await live("POST", "/api/v1/webhooks", register({ url: "https://10.0.0.7/hooks", events: ["image.ready"] }), 400);
+    await live("POST", "/api/v1/webhooks", () => call(t.baseUrl, "POST", "/api/v1/webhooks", { token: tenant.readKey, json: { url: "https://93.184.215.14/x", events: ["image.ready"] } }), 403);
+    await live("GET", "/api/v1/webhooks", () => call(t.baseUrl, "GET", "/api/v1/webhooks", { token: tenant.key }), 200);
+    await live("DELETE", "/api/v1/webhooks/:id", () => call(t.baseUrl, "DELETE", `/api/v1/webhooks/${created.body.id}`, { token: tenant.key }), 204);
+    await live("DELETE", "/api/v1/webhooks/:id", () => call(t.baseUrl, "DELETE", `/api/v1/webhooks/${created.body.id}`, { token: tenant.key }), 404);
   });
 
   it("429 once a credential's budget is spent, with Retry-After and x-ratelimit-*", async () => {

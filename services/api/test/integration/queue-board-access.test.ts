@@ -23,7 +23,7 @@ describe("who may open the queue dashboard", () => {
     t = await startTestApp("board read only", { ADMIN_TOKEN, ADMIN_READ_ONLY: "true" });
     const listed = await call(t.baseUrl, "GET", QUEUES, { token: ADMIN_TOKEN });
     expect(listed.status).toBe(200);
-    expect(listed.body.queues.map((queue: { name: string }) => queue.name)).toEqual(["images", "maintenance"]);
+    expect(listed.body.queues.map((queue: { name: string }) => queue.name)).toEqual(["images", "maintenance", "webhooks"]);
     expect(listed.body.queues[0].readOnlyMode).toBe(true);
     await t.queue.enqueue("process-image", { imageId: "c".repeat(24) });
     const paused = await call(t.baseUrl, "PUT", `${QUEUES}/images/pause`, { token: ADMIN_TOKEN });

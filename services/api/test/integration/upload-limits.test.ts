@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { call, multipartBody, uploadImage } from "../support/http.ts";
 import { imageBytes, padTo } from "../support/images.ts";
+import { sampleValue } from "../support/metrics-text.ts";
 import { streamUpload } from "../support/streaming-upload.ts";
 import { createTenant, type Tenant } from "../support/tenants.ts";
 import { listStoredKeys, startTestApp, type TestApp } from "../support/test-app.ts";
@@ -147,7 +148,12 @@ describe("admission", () => {
     const slow = streamUpload({ url, token: tenant.key, fileBytes: 64 * 1024, pauseAfter: 1024, head: await imageBytes("png") });
     await slow.paused;
     const png = await imageBytes("png");
-    // The slow upload is admitted once the server has read its headers; poll until a second one is refused.
+    // The slow upload is admitted once the server has read its headers: wait until the in-flight
+    // gauge says so (polling with uploads instead could fill the product to its cap first).
+    for (let attempt = 0; attempt < 400; attempt++) {
+      if (sampleValue((await call(app.baseUrl, "GET", "/metrics")).text, "ingest_api_uploads_in_flight") === 1) break;
+      await sleep(25);
+    }
     let refused: Awaited<ReturnType<typeof uploadImage>> | undefined;
     for (let attempt = 0; attempt < 500 && !refused; attempt++) {
       const reply = await uploadImage(app.baseUrl, tenant.key, productId, png);

@@ -14,9 +14,12 @@ export interface ApiProcess {
   stop(): Promise<number | null>;
 }
 
-/** `node services/api/src/main.ts` as its own process, as `pnpm start` runs it; resolves once /healthz answers. */
-export async function startApiProcess(env: Record<string, string>, port: number): Promise<ApiProcess> {
-  const child = spawn(process.execPath, [MAIN], {
+/**
+ * `node services/api/src/main.ts` as its own process, as `pnpm start` runs it (or another entry
+ * point, such as a test's fault-injecting one); resolves once /healthz answers.
+ */
+export async function startApiProcess(env: Record<string, string>, port: number, main = MAIN): Promise<ApiProcess> {
+  const child = spawn(process.execPath, [main], {
     env: { ...process.env, ...env, API_HOST: "127.0.0.1", API_PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -8,7 +8,7 @@ export interface Reply {
   readonly body: any;
 }
 
-async function toReply(response: Response): Promise<Reply> {
+export async function toReply(response: Response): Promise<Reply> {
   const text = await response.text();
   let body: unknown = null;
   try {

@@ -1,5 +1,5 @@
 import type { Command } from "@commander-js/extra-typings";
-import { generateApiKey, SCOPES } from "@ingest/shared/auth";
+import { generateApiKey } from "@ingest/shared/auth";
 import { runFor } from "../run-action.ts";
 
 const DEMO_COMPANY_ID = "demo";
@@ -18,7 +18,7 @@ export function registerDemoCommand(program: Command): void {
           });
         }
         const { key, lookupId, hash } = generateApiKey();
-        await credentials.insertApiKey({ lookupId, companyId: DEMO_COMPANY_ID, name: "demo", hash, scopes: [...SCOPES] });
+        await credentials.insertApiKey({ lookupId, companyId: DEMO_COMPANY_ID, name: "demo", hash, scopes: ["products:read", "products:write"] });
         const existing = (await products.list(DEMO_COMPANY_ID, { limit: 1 })).products[0];
         const product = existing ?? (await products.create(DEMO_COMPANY_ID, { name: "Demo product", sku: "DEMO-1", images: [] }));
         const seed = { companyId: DEMO_COMPANY_ID, apiKey: key, productId: product.id };

@@ -61,7 +61,7 @@ export function registerKeysCommand(program: Command): void {
     .command("create")
     .description("create an API key and print it once (only its hash is stored)")
     .requiredOption("--company <id>", "the company the key acts for")
-    .requiredOption("--scopes <list>", "comma-separated: products:read,products:write")
+    .requiredOption("--scopes <list>", "comma-separated: products:read,products:write,webhooks:write")
     .option("--name <name>", "a label for humans", "unnamed")
     .option("--rate-limit <budget>", "the key's own budget, <max>/<window> (20/s, 600/min, 5000/h), replacing RATE_LIMIT_REQUESTS and RATE_LIMIT_UPLOADS for it")
     .action((options, command) =>

@@ -44,6 +44,7 @@ async function failJobs(ids: readonly string[]): Promise<void> {
       "delete-image": async () => undefined,
       reconcile: async () => undefined,
       audit: async () => undefined,
+      "deliver-webhook": async () => undefined,
     },
     onFailed: () => {
       if (++failed === ids.length) settled.resolve();
@@ -65,7 +66,7 @@ describe("pnpm cli queues", { timeout: 120_000 }, () => {
     const shown = await runCli(env, "queues", "--json");
     expect(shown.code).toBe(0);
     const overview = parseOnlyJson(shown) as Overview;
-    expect(overview.queues.map((entry) => entry.queue)).toEqual(["images", "maintenance"]);
+    expect(overview.queues.map((entry) => entry.queue)).toEqual(["images", "maintenance", "webhooks"]);
     expect(overview.queues[0]).toMatchObject({ queue: "images", workers: 0, counts: { failed: 3, waiting: 1, active: 0 } });
     expect(overview.queues[0]!.oldestWaiting).toMatchObject({ id: `delete-image-${waiting}`, name: "delete-image" });
     expect(overview.failed.map((job) => job.id).sort()).toEqual([a, b, c].map((id) => `process-image-${id}`).sort());

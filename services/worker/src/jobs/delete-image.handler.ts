@@ -2,13 +2,15 @@ import type { DeleteImagePayload, ImageRepository, ImageStatus, ProductRepositor
 import { type DerivativeSettings, deleteImageObjects } from "../images/image-objects.ts";
 import { isImageReferenced } from "../images/product-references.ts";
 import { retireImage } from "../images/retire-image.ts";
+import { emitImageEvent, type WebhookEmitDeps } from "../webhooks/emit-webhook-event.ts";
+import type { WebhookSettings } from "../webhooks/webhook-settings.ts";
 import type { WorkerLog } from "../worker-log.ts";
 
-export interface DeleteImageDeps {
+export interface DeleteImageDeps extends WebhookEmitDeps {
   readonly images: ImageRepository;
   readonly products: ProductRepository;
   readonly storage: Storage;
-  readonly settings: DerivativeSettings & { readonly stagedGraceMs: number };
+  readonly settings: DerivativeSettings & { readonly stagedGraceMs: number; readonly webhooks: WebhookSettings };
   readonly log: WorkerLog;
 }
 
@@ -30,6 +32,7 @@ export async function deleteImage({ imageId }: DeleteImagePayload, deps: DeleteI
     case "deleted": {
       const keys = await retireImage(image, deps);
       deps.log.info({ imageId, keys: keys.length }, "image objects deleted");
+      await emitImageEvent("image.deleted", image, deps);
       return { outcome: "deleted", keys: keys.length };
     }
     case "rejected": {

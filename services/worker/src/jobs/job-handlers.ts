@@ -3,11 +3,12 @@ import type { ReconcileDeps } from "../reconcile/reconcile-ledger.ts";
 import type { WorkerLog } from "../worker-log.ts";
 import { type AuditJobDeps, audit } from "./audit.handler.ts";
 import { type DeleteImageDeps, deleteImage } from "./delete-image.handler.ts";
+import { type DeliverWebhookDeps, deliverWebhook } from "./deliver-webhook.handler.ts";
 import { type ProcessImageDeps, processImage } from "./process-image.handler.ts";
 import { reconcile } from "./reconcile.handler.ts";
 
 /** Everything the handlers need between them; each handler takes only its own slice. */
-export type WorkerDeps = ProcessImageDeps & DeleteImageDeps & ReconcileDeps & AuditJobDeps & { readonly log: WorkerLog };
+export type WorkerDeps = ProcessImageDeps & DeleteImageDeps & ReconcileDeps & AuditJobDeps & DeliverWebhookDeps & { readonly log: WorkerLog };
 
 /** Told of every handler run: how it ended, how long it took, and its result when it completed. */
 export type JobObserver = (name: JobName, outcome: "completed" | "failed", seconds: number, result: unknown) => void;
@@ -33,5 +34,6 @@ export function createJobHandlers(deps: WorkerDeps, observe: JobObserver = () =>
     "delete-image": (payload) => timed("delete-image", payload, () => deleteImage(payload, deps)),
     reconcile: (payload) => timed("reconcile", payload, () => reconcile(payload, deps)),
     audit: (payload) => timed("audit", payload, () => audit(payload, deps)),
+    "deliver-webhook": (payload, context) => timed("deliver-webhook", payload, () => deliverWebhook(payload, deps, context?.attempt)),
   };
 }

@@ -25,6 +25,8 @@ import { retireImage } from "../images/retire-image.ts";
 import { findContainerDefect } from "../integrity/container-defects.ts";
 import { stripMetadata } from "../originals/strip-metadata.ts";
 import { isLosslessWebp } from "../originals/webp-metadata.ts";
+import { emitImageEvent, type WebhookEmitDeps } from "../webhooks/emit-webhook-event.ts";
+import type { WebhookSettings } from "../webhooks/webhook-settings.ts";
 import type { WorkerLog } from "../worker-log.ts";
 
 /**
@@ -39,12 +41,12 @@ const DERIVATIVE_CACHE_CONTROL = "public, max-age=31536000, immutable";
  */
 const ORIGINAL_CACHE_CONTROL = "public, no-cache";
 
-export interface ProcessImageDeps {
+export interface ProcessImageDeps extends WebhookEmitDeps {
   readonly images: ImageRepository;
   readonly products: ProductRepository;
   readonly storage: Storage;
   readonly codec: ImageCodec;
-  readonly settings: DerivativeSettings & { readonly imageTimeoutSeconds: number };
+  readonly settings: DerivativeSettings & { readonly imageTimeoutSeconds: number; readonly webhooks: WebhookSettings };
   readonly log: WorkerLog;
 }
 
@@ -76,6 +78,9 @@ export async function processImage({ imageId }: ProcessImagePayload, deps: Proce
   switch (image.status) {
     case "ready":
     case "rejected":
+      // A run after the verdict (a retry after a crash that came before the event): emit it again;
+      // the event id is the same, so nothing is sent twice to a receiver that drops duplicates.
+      await emitImageEvent(image.status === "ready" ? "image.ready" : "image.rejected", image, deps);
       return { outcome: "skipped", status: image.status };
     case "removed":
     case "deleted":
@@ -148,6 +153,8 @@ export async function processImage({ imageId }: ProcessImagePayload, deps: Proce
     return { outcome: "discarded" };
   }
   deps.log.info({ imageId: image.id, derivatives: output.derivatives.length }, "image ready");
+  const ready = await deps.images.find(image.id);
+  if (ready?.status === "ready") await emitImageEvent("image.ready", ready, deps);
   const derivativeBytes: Record<string, number> = {};
   for (const { derivative } of output.derivatives) derivativeBytes[derivative.format] = (derivativeBytes[derivative.format] ?? 0) + derivative.bytes;
   return { outcome: "ready", derivatives: output.derivatives.length, format: image.format, sinceUploadMs: Date.now() - image.createdAt.getTime(), derivativeBytes };
@@ -255,6 +262,8 @@ async function rejectImage(image: ImageRecord, rejection: ImageRejection, deps: 
     await deps.images.transition(image.id, ["removed"], "deleted");
   }
   deps.log.warn({ imageId: image.id, reason: rejection.reason, detail: rejection.message }, "image rejected");
+  const rejected = marked ? await deps.images.find(image.id) : null;
+  if (rejected?.status === "rejected") await emitImageEvent("image.rejected", rejected, deps);
   return { outcome: "rejected", reason: rejection.reason, format: image.format, sinceUploadMs: Date.now() - image.createdAt.getTime() };
 }
 

@@ -15,5 +15,5 @@ export async function reconcile(_payload: ReconcilePayload, deps: ReconcileDeps)
       { cause: new AggregateError(report.failures.map((failure) => new Error(`${failure.imageId}: ${failure.error}`))) },
     );
   }
-  return { actions: countByKind(report.actions), revokedTokensPruned: report.revokedTokensPruned };
+  return { actions: countByKind(report.actions), revokedTokensPruned: report.revokedTokensPruned, idempotencyKeysPruned: report.idempotencyKeysPruned };
 }

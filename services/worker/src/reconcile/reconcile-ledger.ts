@@ -1,4 +1,4 @@
-import { type CredentialRepository, type ImageRecord, type ImageRepository, imageJob, type JobQueue, type ProductRepository, type Storage } from "@ingest/shared";
+import { type CredentialRepository, type IdempotencyRepository, type ImageRecord, type ImageRepository, imageJob, type JobQueue, type ProductRepository, type Storage, type WebhookRepository } from "@ingest/shared";
 import type { DerivativeSettings } from "../images/image-objects.ts";
 import { isImageReferenced } from "../images/product-references.ts";
 import { retireImage } from "../images/retire-image.ts";
@@ -8,6 +8,8 @@ export interface ReconcileDeps {
   readonly images: ImageRepository;
   readonly products: ProductRepository;
   readonly credentials: CredentialRepository;
+  readonly idempotency: IdempotencyRepository;
+  readonly webhooks: WebhookRepository;
   readonly storage: Storage;
   readonly queue: Pick<JobQueue, "enqueue" | "isLive">;
   readonly settings: DerivativeSettings & { readonly stagedGraceMs: number };
@@ -50,10 +52,16 @@ export interface ReconcileReport {
   readonly actions: ReconcileAction[];
   /** Expired token revocations forgotten; null in a dry run. */
   readonly revokedTokensPruned: number | null;
+  /** Expired idempotency keys forgotten (a bounded batch per pass); null in a dry run. */
+  readonly idempotencyKeysPruned: number | null;
+  /** Webhook events and delivery attempts older than 30 days forgotten (30 days; a bounded batch); null in a dry run. */
+  readonly webhookHistoryPruned: number | null;
   readonly failures: { readonly imageId: string; readonly error: string }[];
 }
 
 const MINUTE = 60_000;
+/** How long webhook events (for replay) and delivery attempts (the log) are kept. */
+const WEBHOOK_HISTORY_MS = 30 * 24 * 60 * MINUTE;
 
 /**
  * Brings the ledger's open intents to their end, from the store alone (the bucket is never listed
@@ -70,7 +78,7 @@ export async function reconcileLedger(deps: ReconcileDeps, options: ReconcileOpt
   const now = options.now ?? new Date();
   const limit = options.batchSize ?? 100;
   const ago = (ms: number) => new Date(now.getTime() - ms);
-  const report: { -readonly [K in keyof ReconcileReport]: ReconcileReport[K] } = { dryRun, actions: [], revokedTokensPruned: null, failures: [] };
+  const report: { -readonly [K in keyof ReconcileReport]: ReconcileReport[K] } = { dryRun, actions: [], revokedTokensPruned: null, idempotencyKeysPruned: null, webhookHistoryPruned: null, failures: [] };
 
   const act = async (kind: ReconcileActionKind, image: ImageRecord, perform: () => Promise<unknown>) => {
     report.actions.push({ kind, imageId: image.id, url: image.url });
@@ -121,6 +129,10 @@ export async function reconcileLedger(deps: ReconcileDeps, options: ReconcileOpt
   });
 
   if (!dryRun) report.revokedTokensPruned = await deps.credentials.pruneRevokedTokens(now);
+  // Keys expire after a day; a batch per pass keeps a pass short, and passes run every minute.
+  if (!dryRun) report.idempotencyKeysPruned = await deps.idempotency.pruneExpired(now, 10 * limit);
+  // Replays need the event; the log is for looking back: both kept a month.
+  if (!dryRun) report.webhookHistoryPruned = await deps.webhooks.pruneHistory(new Date(now.getTime() - WEBHOOK_HISTORY_MS), 10 * limit);
 
   if (report.actions.length > 0 || report.failures.length > 0) {
     deps.log.info({ dryRun, actions: countByKind(report.actions), failures: report.failures.length }, "reconciled");

@@ -81,6 +81,7 @@ describe("the worker's /metrics", () => {
       expect(await inspector.stats()).toEqual([
         expect.objectContaining({ queue: "images", oldestWaitingAt: null }),
         expect.objectContaining({ queue: "maintenance", oldestWaitingAt: null }),
+        expect.objectContaining({ queue: "webhooks", oldestWaitingAt: null }),
       ]);
       const before = Date.now();
       await h.queue.enqueue("process-image", { imageId: "a".repeat(24) });

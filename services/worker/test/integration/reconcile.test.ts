@@ -9,7 +9,7 @@ import { newAuditState, runAuditChunk } from "../../src/reconcile/audit.ts";
 import { reconcileLedger } from "../../src/reconcile/reconcile-ledger.ts";
 import { sweepStorage } from "../../src/reconcile/sweep-storage.ts";
 import { plainJpeg } from "../support/image-fixtures.ts";
-import { createHarness, eventually, type Harness } from "../support/worker-harness.ts";
+import { COMPANY, createHarness, eventually, type Harness } from "../support/worker-harness.ts";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../../../..");
 const HOUR = 3_600_000;
@@ -164,6 +164,27 @@ describe.each(TEST_STORES)("reconciliation from the ledger, on the %s store", (s
     const report = await reconcileLedger(harness.deps);
     expect(report.revokedTokensPruned).toBe(1);
     expect(await harness.repositories.credentials.isTokenRevoked("jti-live")).toBe(true);
+  });
+
+  it("prunes expired idempotency keys and keeps live ones", async () => {
+    harness = await createHarness("reconcile-idempotency", {}, store);
+    const claim = (key: string, expiresAt: Date) => ({ companyId: COMPANY, key, attempt: 1, fingerprint: "p:h", productId: "p", imageId: "i".repeat(24), createdAt: new Date(), expiresAt });
+    await harness.repositories.idempotency.claim(claim("old", new Date(Date.now() - 60_000)));
+    await harness.repositories.idempotency.claim(claim("live", new Date(Date.now() + HOUR)));
+    expect((await reconcileLedger(harness.deps, { dryRun: true })).idempotencyKeysPruned).toBeNull();
+    expect((await reconcileLedger(harness.deps)).idempotencyKeysPruned).toBe(1);
+    expect(await harness.repositories.idempotency.find(COMPANY, "old")).toBeNull();
+    expect(await harness.repositories.idempotency.find(COMPANY, "live")).not.toBeNull();
+  });
+
+  it("forgets webhook events and delivery attempts older than 30 days", async () => {
+    harness = await createHarness("reconcile-webhook-history", {}, store);
+    const old = new Date(Date.now() - 31 * 24 * HOUR);
+    await harness.repositories.webhooks.recordEvent({ id: "evt_old", companyId: COMPANY, type: "image.ready", createdAt: old, body: "{}" });
+    await harness.repositories.webhooks.recordEvent({ id: "evt_new", companyId: COMPANY, type: "image.ready", createdAt: new Date(), body: "{}" });
+    expect((await reconcileLedger(harness.deps)).webhookHistoryPruned).toBe(1);
+    expect(await harness.repositories.webhooks.findEvent("evt_old")).toBeNull();
+    expect(await harness.repositories.webhooks.findEvent("evt_new")).not.toBeNull();
   });
 
   it("runs by itself as the repeatable job", async () => {

@@ -26,6 +26,7 @@ import { createJobHandlers, type WorkerDeps } from "../../src/jobs/job-handlers.
 import { createMemoryAuditCursor } from "../../src/reconcile/audit-cursor.ts";
 import { whenRedisReady } from "../../src/redis-ready.ts";
 import type { WorkerLog } from "../../src/worker-log.ts";
+import { webhookBackoff } from "../../src/webhooks/webhook-settings.ts";
 import { workerSettingsFrom } from "../../src/worker-settings.ts";
 
 export const COMPANY = "acme";
@@ -162,6 +163,7 @@ export async function createHarness(label: string, overrides: Record<string, str
         prefix: config.queue.prefix,
         handlers: createJobHandlers(deps),
         concurrency: options.concurrency ?? 2,
+        webhookBackoff: webhookBackoff(config.callers.webhooks),
       });
       workers.push(worker);
       return worker;

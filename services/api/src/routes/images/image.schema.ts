@@ -1,5 +1,5 @@
 import { bearerSecurity, ifMatchHeaders, productIdParams } from "../common.schema.ts";
-import { apiErrors, etagHeader, preconditionErrors, productErrors, success, uploadErrors, validationError } from "../responses.schema.ts";
+import { apiErrors, etagHeader, idempotentReplayedHeader, preconditionErrors, productErrors, success, uploadErrors, validationError } from "../responses.schema.ts";
 
 const tags = ["images"];
 const nullableString = { type: ["string", "null"] } as const;
@@ -9,10 +9,23 @@ export const uploadImageSchema = {
   tags,
   summary: "Upload a product image",
   description:
-    "multipart/form-data with one file in the field `file`: PNG, JPEG or WebP (judged by its bytes), at most 5 MiB (5,242,880 bytes), at most 20 images per product. The image is processed in the background; its status is listed by GET .../images.",
+    "multipart/form-data with one file in the field `file`: PNG, JPEG or WebP (judged by its bytes), at most 5 MiB (5,242,880 bytes), at most 20 images per product. The image is processed in the background; its status is listed by GET .../images. With an Idempotency-Key, a retry can never create a second image: a repeat (same key, same product, same file bytes by sha256) within 24 hours gets the first 201 again (body and ETag) with `Idempotent-Replayed: true`; a 4xx is not stored, so a fixed request may reuse the key.",
   security: bearerSecurity,
   consumes: ["multipart/form-data"],
   params: productIdParams,
+  headers: {
+    type: "object",
+    properties: {
+      "idempotency-key": {
+        type: "string",
+        minLength: 1,
+        maxLength: 255,
+        pattern: "^[\\x20-\\x7e]+$",
+        description:
+          "Optional: 1 to 255 printable ASCII characters, scoped to your company. Same key + same product + same file within 24 h: the first answer again. Same key, other product or file: 422. Same key while the first is in progress: 409 (retry).",
+      },
+    },
+  },
   body: {
     type: "object",
     required: ["file"],
@@ -31,7 +44,7 @@ export const uploadImageSchema = {
           status: { type: "string", enum: ["processing"] },
         },
       },
-      etagHeader,
+      { ...etagHeader, ...idempotentReplayedHeader },
       ["etag"],
     ),
     ...apiErrors("products:write"),

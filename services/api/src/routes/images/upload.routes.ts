@@ -5,6 +5,7 @@ import { createUploadSource } from "../../http/multipart-file.reader.ts";
 import { principalOf } from "../../plugins/auth.plugin.ts";
 import type { Services } from "../../services/create-services.ts";
 import { etagOf } from "../../services/etag.ts";
+import { parseIdempotencyKey } from "../../services/upload-idempotency.ts";
 import type { UploadSource } from "../../services/upload.types.ts";
 import { uploadImageSchema } from "./image.schema.ts";
 
@@ -33,8 +34,12 @@ export default async function uploadRoutes(
     },
     async (request, reply) => {
       const source = countingBytes(createUploadSource(request, reply, minUploadRate), (bytes) => app.metrics.uploadBytes.inc(bytes));
-      const result = await services.uploads.upload(principalOf(request), request.params.id, source, request.log);
-      return reply.code(201).header("etag", etagOf(result.version)).send(result);
+      const idempotencyKey = parseIdempotencyKey(request.headers["idempotency-key"]);
+      const outcome = await services.uploads.upload(principalOf(request), request.params.id, source, request.log, idempotencyKey);
+      if (!outcome.replayed) return reply.code(201).header("etag", etagOf(outcome.result.version)).send(outcome.result);
+      const { status, body, etag } = outcome.response;
+      if (etag !== null) reply.header("etag", etag);
+      return reply.code(status).header("idempotent-replayed", "true").send(JSON.parse(body));
     },
   );
 }
