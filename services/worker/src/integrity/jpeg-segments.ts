@@ -1,3 +1,5 @@
+import { endOfEntropyData } from "../images/jpeg-entropy-data.ts";
+
 /**
  * Walks a JPEG's marker segments to its end-of-image marker before any decoder sees it. libjpeg
  * reports a file cut off mid-scan, but one whose missing end is padded (with zeros, say) decodes
@@ -36,19 +38,3 @@ export function findJpegDefect(bytes: Uint8Array): string | null {
   return "the file ends before its EOI marker";
 }
 
-/** Entropy-coded data runs until a marker other than a stuffed 0x00, a restart marker or fill. */
-function endOfEntropyData(bytes: Uint8Array, start: number): number {
-  let offset = start;
-  while (offset + 1 < bytes.length) {
-    if (bytes[offset] === 0xff) {
-      const next = bytes[offset + 1]!;
-      if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) {
-        offset += 2;
-        continue;
-      }
-      if (next !== 0xff) return offset;
-    }
-    offset += 1;
-  }
-  return bytes.length;
-}

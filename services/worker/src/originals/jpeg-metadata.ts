@@ -1,3 +1,5 @@
+import { endOfEntropyData } from "../images/jpeg-entropy-data.ts";
+
 /**
  * Drops every JPEG segment that is not needed to decode the pixels and their colours: EXIF
  * (GPS, camera serials), XMP, IPTC, comments, embedded thumbnails and anything after the end
@@ -50,22 +52,6 @@ function keepSegment(marker: number, segment: Uint8Array): boolean {
   return false;
 }
 
-/** Entropy-coded data runs until a marker other than a stuffed 0x00 or a restart marker. */
-function endOfEntropyData(bytes: Uint8Array, start: number): number {
-  let offset = start;
-  while (offset + 1 < bytes.length) {
-    if (bytes[offset] === 0xff) {
-      const next = bytes[offset + 1]!;
-      if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) {
-        offset += 2;
-        continue;
-      }
-      if (next !== 0xff) return offset;
-    }
-    offset += 1;
-  }
-  return bytes.length;
-}
 
 function startsWith(bytes: Uint8Array, text: string): boolean {
   if (bytes.length < text.length) return false;
