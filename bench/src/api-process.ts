@@ -34,11 +34,14 @@ export async function startApi(env: Record<string, string>): Promise<RunningApi>
   return {
     baseUrl,
     child,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    },
+    stop: () => stopChild(child),
   };
+}
+
+/** SIGTERM and wait for the exit (a graceful stop); nothing to do for a child that already ended. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { findFreePort } from "@ingest/provision";
 import { generateApiKey, parseConfig } from "@ingest/shared";
 import { openStore } from "@ingest/store";
-import { startApi } from "../api-process.ts";
+import { startApi, stopChild } from "../api-process.ts";
 import { distribution, round } from "../measure.ts";
 import type { Photo } from "./photos.ts";
 import type { Row } from "./speed-report.ts";
@@ -178,12 +178,7 @@ async function startWorker(env: Record<string, string>): Promise<{ child: ChildP
   });
   return {
     child,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    },
+    stop: () => stopChild(child),
   };
 }
 

@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { STORE_KINDS, type StoreSettings } from "../store/store.ts";
-import { parseRateLimit, type RateLimit } from "../limits/rate-limit.ts";
+import type { RateLimit } from "../limits/rate-limit.ts";
+import type { StoreSettings } from "../store/store.ts";
 import { ConfigReader, type EnvMap } from "./config-reader.ts";
+import { hexKey, rateLimit, readStore, secretSha256, sha256Hex } from "./config-values.ts";
 
 export const STORAGE_DRIVERS = ["fs", "s3"] as const;
 export const DERIVATIVE_FORMATS = ["webp", "avif"] as const;
@@ -272,49 +272,6 @@ export function parseConfig(env: EnvMap): Config {
   if (driver === "s3" && !config.storage.s3.endpoint && !config.storage.s3.region) read.problem("S3_REGION is required for AWS S3");
   read.assertValid();
   return deepFreeze(config);
-}
-
-/** MongoDB when asked for, or when MONGO_URL is set and STORE is not; else the embedded SQLite file. */
-function readStore(read: ConfigReader, env: EnvMap, timeoutMs: number): StoreSettings {
-  const kind = read.oneOf("STORE", STORE_KINDS, env.MONGO_URL ? "mongodb" : "sqlite");
-  if (kind === "sqlite") return { kind, path: read.string("SQLITE_PATH", ".data/ingest.sqlite") };
-  return {
-    kind,
-    url: read.url("MONGO_URL", "mongodb://127.0.0.1:27017", ["mongodb:", "mongodb+srv:"]),
-    dbName: read.string("MONGO_DB", "image_ingest"),
-    timeoutMs,
-  };
-}
-
-function rateLimit(read: ConfigReader, name: string, fallback: string): RateLimit {
-  const text = read.string(name, fallback);
-  try {
-    return parseRateLimit(text);
-  } catch (error) {
-    read.problem(`${name}: ${(error as Error).message}`);
-    return parseRateLimit(fallback);
-  }
-}
-
-/** A secret given in plain text is kept only as its sha256, so the config object never holds it. */
-function secretSha256(read: ConfigReader, name: string): string | undefined {
-  const secret = read.optionalString(name);
-  if (secret === undefined) return undefined;
-  if (secret.length < 16) read.problem(`${name} must be at least 16 characters`);
-  return createHash("sha256").update(secret).digest("hex");
-}
-
-function sha256Hex(read: ConfigReader, name: string): string | undefined {
-  const value = read.optionalString(name)?.toLowerCase();
-  if (value !== undefined && !/^[0-9a-f]{64}$/.test(value)) read.problem(`${name} must be 64 hex characters (a sha256), got ${value.length} characters`);
-  return value;
-}
-
-/** A 256-bit key given as 64 hex characters (e.g. `openssl rand -hex 32`). */
-function hexKey(read: ConfigReader, name: string): string | undefined {
-  const value = read.optionalString(name)?.toLowerCase();
-  if (value !== undefined && !/^[0-9a-f]{64}$/.test(value)) read.problem(`${name} must be 64 hex characters (32 random bytes: openssl rand -hex 32)`);
-  return value;
 }
 
 function deepFreeze<T>(value: T): T {
