@@ -21,7 +21,8 @@ interface ComposeService {
 const compose = parse(read("infra/containers/docker-compose.yml"), { merge: true }) as { services: Record<string, ComposeService> };
 
 /** Every variable name the config module reads: the string literals in SCREAMING_CASE. */
-const CONFIG_VARIABLES = new Set([...read("packages/shared/src/config/config.ts").matchAll(/"([A-Z][A-Z0-9_]{2,})"/g)].map((match) => match[1]));
+const CONFIG_SOURCES = ["packages/shared/src/config/config.ts", "packages/shared/src/config/config-values.ts"];
+const CONFIG_VARIABLES = new Set(CONFIG_SOURCES.flatMap((file) => [...read(file).matchAll(/"([A-Z][A-Z0-9_]{2,})"/g)].map((match) => match[1])));
 /** Variables for the runtime, not the app: documented where they are set. */
 const RUNTIME_VARIABLES = new Set(["MALLOC_ARENA_MAX", "NODE_ENV"]);
 
