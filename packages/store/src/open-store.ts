@@ -7,7 +7,7 @@ import type { Store, StoreSettings } from "@ingest/shared";
 export async function openStore(settings: StoreSettings): Promise<Store> {
   if (settings.kind === "sqlite") {
     const { openSqliteStore } = await import("./sqlite/sqlite.store.ts");
-    return openSqliteStore(settings.path);
+    return openSqliteStore(settings.path, { durability: settings.durability ?? "crash" });
   }
   const { openMongoStore } = await import("./mongo/mongo.store.ts");
   return openMongoStore(settings.url, settings.dbName, settings.timeoutMs);

@@ -11,6 +11,7 @@ import { isAbsolute, resolve } from "node:path";
 export const STACK_VARIABLES = [
   "STORE",
   "SQLITE_PATH",
+  "DURABILITY",
   "MONGO_URL",
   "MONGO_DB",
   "REDIS_URL",

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { parseRateLimit, type RateLimit } from "../limits/rate-limit.ts";
-import { STORE_KINDS, type StoreSettings } from "../store/store.ts";
+import { DURABILITIES, type Durability, STORE_KINDS, type StoreSettings } from "../store/store.ts";
 import type { ConfigReader, EnvMap } from "./config-reader.ts";
 
 /** Readers of the values that need more than ConfigReader's plain types: the store, budgets, secrets. */
@@ -8,13 +8,18 @@ import type { ConfigReader, EnvMap } from "./config-reader.ts";
 /** MongoDB when asked for, or when MONGO_URL is set and STORE is not; else the embedded SQLite file. */
 export function readStore(read: ConfigReader, env: EnvMap, timeoutMs: number): StoreSettings {
   const kind = read.oneOf("STORE", STORE_KINDS, env.MONGO_URL ? "mongodb" : "sqlite");
-  if (kind === "sqlite") return { kind, path: read.string("SQLITE_PATH", ".data/ingest.sqlite") };
+  if (kind === "sqlite") return { kind, path: read.string("SQLITE_PATH", ".data/ingest.sqlite"), durability: readDurability(read) };
   return {
     kind,
     url: read.url("MONGO_URL", "mongodb://127.0.0.1:27017", ["mongodb:", "mongodb+srv:"]),
     dbName: read.string("MONGO_DB", "image_ingest"),
     timeoutMs,
   };
+}
+
+/** DURABILITY (see Durability): `crash` unless asked for `power`. */
+export function readDurability(read: ConfigReader): Durability {
+  return read.oneOf("DURABILITY", DURABILITIES, "crash");
 }
 
 export function rateLimit(read: ConfigReader, name: string, fallback: string): RateLimit {

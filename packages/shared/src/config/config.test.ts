@@ -33,8 +33,10 @@ describe("parseConfig", () => {
   });
 
   it("picks the embedded SQLite store unless MongoDB is asked for", () => {
-    expect(parseConfig({}).store).toEqual({ kind: "sqlite", path: ".data/ingest.sqlite" });
-    expect(parseConfig({ SQLITE_PATH: "/var/lib/ingest/db.sqlite" }).store).toEqual({ kind: "sqlite", path: "/var/lib/ingest/db.sqlite" });
+    expect(parseConfig({}).store).toEqual({ kind: "sqlite", path: ".data/ingest.sqlite", durability: "crash" });
+    expect(parseConfig({ SQLITE_PATH: "/var/lib/ingest/db.sqlite", DURABILITY: "power" }).store).toEqual({ kind: "sqlite", path: "/var/lib/ingest/db.sqlite", durability: "power" });
+    expect(parseConfig({ DURABILITY: "power" }).storage.durability).toBe("power");
+    expect(() => parseConfig({ DURABILITY: "disk" })).toThrow(/DURABILITY/);
     expect(parseConfig({ MONGO_URL: "mongodb://db:27017" }).store).toEqual({ kind: "mongodb", url: "mongodb://db:27017", dbName: "image_ingest", timeoutMs: 5_000 });
     expect(parseConfig({ STORE: "mongodb", MONGO_DB: "shop" }).store).toEqual({ kind: "mongodb", url: "mongodb://127.0.0.1:27017", dbName: "shop", timeoutMs: 5_000 });
     // An explicit STORE wins over a MONGO_URL left in the environment.

@@ -1,9 +1,9 @@
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { RateLimit } from "../limits/rate-limit.ts";
-import type { StoreSettings } from "../store/store.ts";
+import type { Durability, StoreSettings } from "../store/store.ts";
 import { ConfigReader, type EnvMap } from "./config-reader.ts";
-import { hexKey, rateLimit, readStore, secretSha256, sha256Hex } from "./config-values.ts";
+import { hexKey, rateLimit, readDurability, readStore, secretSha256, sha256Hex } from "./config-values.ts";
 
 export const STORAGE_DRIVERS = ["fs", "s3"] as const;
 export const DERIVATIVE_FORMATS = ["webp", "avif"] as const;
@@ -28,6 +28,8 @@ export interface Config {
   readonly storage: {
     readonly driver: (typeof STORAGE_DRIVERS)[number];
     readonly fsDir: string;
+    /** What a 201 outlives with the folder store (DURABILITY; see Durability). */
+    readonly durability: Durability;
     readonly s3: {
       readonly endpoint: string | undefined;
       readonly region: string;
@@ -177,6 +179,7 @@ export function parseConfig(env: EnvMap): Config {
     storage: {
       driver,
       fsDir,
+      durability: readDurability(read),
       s3: {
         endpoint: read.optionalString("S3_ENDPOINT"),
         region: read.string("S3_REGION", "us-east-1"),

@@ -33,6 +33,17 @@ describe("the filesystem adapter", () => {
     expect(existsSync(spooled)).toBe(false);
   });
 
+  it("writes and moves objects the same way when each one is fsynced (DURABILITY=power)", async () => {
+    const synced = createFsStorage(dir, { durability: "power" });
+    await synced.put("c/products/p/images/f.png", Buffer.from("fsynced"), { contentType: "image/png" });
+    const spooled = join(dir, "..", `spooled-${Date.now()}-power.upload`);
+    await writeFile(spooled, "spooled and fsynced");
+    await synced.put("c/products/p/images/g.png", { path: spooled, size: 19 }, { contentType: "image/png" });
+    expect(await synced.getBuffer("c/products/p/images/f.png", 100)).toEqual(Buffer.from("fsynced"));
+    expect(await synced.getBuffer("c/products/p/images/g.png", 100)).toEqual(Buffer.from("spooled and fsynced"));
+    expect(existsSync(spooled)).toBe(false);
+  });
+
   it("refuses path traversal", async () => {
     await expect(storage.put("../escape.png", Buffer.from("x"), { contentType: "image/png" })).rejects.toThrow(/unsafe/);
     await expect(storage.get("a/../../escape.png")).rejects.toThrow(/unsafe/);

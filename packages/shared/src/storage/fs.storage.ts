@@ -1,16 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, open, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { contentTypeOfKey } from "../images/image-keys.ts";
+import type { Durability } from "../store/store.ts";
 import { readBounded } from "./read-bounded.ts";
 import { isSafeKey, type ObjectSummary, type Storage } from "./storage.ts";
 
 /**
  * Objects as files under one directory: the embedded default for a single machine. Writes go
- * to a temporary file and are renamed into place, so a reader never sees half an object.
+ * to a temporary file and are renamed into place, so a reader never sees half an object. With
+ * durability `power` the file is fsynced before the rename and its folder after, so an object
+ * that `put` said was written is still there after a power cut.
  */
-export function createFsStorage(rootDir: string): Storage {
+export function createFsStorage(rootDir: string, options: { durability: Durability } = { durability: "crash" }): Storage {
+  const synced = options.durability === "power";
   const root = resolve(rootDir);
   const pathOf = (key: string): string => {
     const path = resolve(root, key);
@@ -34,19 +38,23 @@ export function createFsStorage(rootDir: string): Storage {
 
     async put(key, body) {
       const path = pathOf(key);
-      await mkdir(dirname(path), { recursive: true });
       if (!Buffer.isBuffer(body)) {
         // A spooled upload on the same file system is moved, not copied: no byte is written twice.
         try {
-          return await rename(body.path, path);
+          if (synced) await fsyncFile(body.path);
+          await inFolder(path, () => rename(body.path, path));
+          if (synced) await fsyncFile(dirname(path));
+          return;
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
         }
       }
       const temporary = `${path}.${randomUUID()}.tmp`;
       try {
-        await (Buffer.isBuffer(body) ? writeFile(temporary, body) : copyFile(body.path, temporary));
+        await inFolder(path, () => (Buffer.isBuffer(body) ? writeFile(temporary, body) : copyFile(body.path, temporary)));
+        if (synced) await fsyncFile(temporary);
         await rename(temporary, path);
+        if (synced) await fsyncFile(dirname(path));
       } catch (error) {
         await rm(temporary, { force: true });
         throw error;
@@ -84,6 +92,31 @@ export function createFsStorage(rootDir: string): Storage {
 
     close() {},
   };
+}
+
+/**
+ * Runs a write into `path`'s folder, creating the folder only when the write finds it missing:
+ * most writes go to a folder that exists (a product's images), and every call to the file
+ * system is a trip to libuv's thread pool.
+ */
+async function inFolder<T>(path: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    await mkdir(dirname(path), { recursive: true });
+    return write();
+  }
+}
+
+/** Flushes a file's (or a folder's entries') data to the disk. */
+async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

@@ -5,8 +5,17 @@ export const STORE_KINDS = ["sqlite", "mongodb"] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 /** Where the truth of what is referenced lives: which backend, and how to reach it. */
+/**
+ * What a 201 outlives on one machine. `crash`: any process crash or kill (SQLite in WAL with
+ * synchronous=NORMAL, object files renamed into place without fsync); `power`: a power cut or
+ * kernel panic too (synchronous=FULL, and each object file and its folder fsynced before the
+ * commit), at the cost of several fsyncs an upload. S3 and MongoDB keep their own guarantees.
+ */
+export const DURABILITIES = ["crash", "power"] as const;
+export type Durability = (typeof DURABILITIES)[number];
+
 export type StoreSettings =
-  | { readonly kind: "sqlite"; readonly path: string }
+  | { readonly kind: "sqlite"; readonly path: string; readonly durability?: Durability }
   | {
       readonly kind: "mongodb";
       readonly url: string;

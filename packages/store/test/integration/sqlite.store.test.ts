@@ -49,6 +49,18 @@ describe("the SQLite store (node:sqlite, a real file)", () => {
     }
   });
 
+  it("commits with synchronous=NORMAL by default and FULL when DURABILITY is power", () => {
+    // PRAGMA synchronous is per connection: 1 is NORMAL, 2 is FULL.
+    for (const [durability, level] of [["crash", 1], ["power", 2]] as const) {
+      const db = openSqliteDatabase(handle.names.sqlitePath, { durability });
+      try {
+        expect({ durability, synchronous: db.get("PRAGMA synchronous") }).toEqual({ durability, synchronous: { synchronous: level } });
+      } finally {
+        db.close();
+      }
+    }
+  });
+
   it("is in WAL mode and has applied every migration once", () => {
     const raw = new DatabaseSync(handle.names.sqlitePath);
     try {
