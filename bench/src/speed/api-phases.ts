@@ -11,10 +11,14 @@ import { startApi, stopChild } from "../api-process.ts";
 import { distribution, round } from "../measure.ts";
 import type { Photo } from "./photos.ts";
 import type { Row } from "./speed-report.ts";
+import { alternatingRounds, multipartBody, postLoad } from "./upload-load.ts";
 
 const WORKER_MAIN = fileURLToPath(new URL("../../../services/worker/src/main.ts", import.meta.url));
+const BARE_RECEIVER = fileURLToPath(new URL("./bare-receiver.ts", import.meta.url));
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const COMPANY = "bench-speed";
+/** B1 runs each level as this many alternating rounds of service and baseline. */
+const ROUNDS = 4;
 
 /** CPU seconds a process has used so far (user + system), from /proc. */
 export function cpuSecondsOf(pid: number): number {
@@ -32,8 +36,11 @@ export interface Stack {
   readonly key: string;
 }
 
-/** A fresh SQLite store and folder storage with one company and its key; the API and worker share it. */
-export async function prepareStack(workDir: string, redisUrl: string, label: string): Promise<Stack> {
+/**
+ * A fresh SQLite store and folder storage (or what `storageEnv` names) with one company and its
+ * key; the API and worker share it.
+ */
+export async function prepareStack(workDir: string, redisUrl: string, label: string, storageEnv: Record<string, string> = {}): Promise<Stack> {
   const dir = join(workDir, label);
   mkdirSync(dir, { recursive: true });
   const env = {
@@ -43,9 +50,13 @@ export async function prepareStack(workDir: string, redisUrl: string, label: str
     FS_STORAGE_DIR: join(dir, "objects"),
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: `bench_${label}_${Date.now().toString(36)}`,
-    // The bench is one caller sending far more than a caller's fair share.
+    // The bench is one caller sending far more than a caller's fair share: only the process's own
+    // admission (32 uploads at once) applies.
     RATE_LIMIT_ENABLED: "false",
+    API_MAX_UPLOADS_PER_COMPANY: "32",
+    API_MAX_UPLOADS_PER_CREDENTIAL: "32",
     MALLOC_ARENA_MAX: "2",
+    ...storageEnv,
   };
   const store = await openStore(parseConfig(env).store);
   try {
@@ -58,7 +69,25 @@ export async function prepareStack(workDir: string, redisUrl: string, label: str
   }
 }
 
-function client(baseUrl: string, key: string) {
+/** The same multipart body a caller sends: one file in the field `file`. */
+function uploadForm(photo: Photo): FormData {
+  const form = new FormData();
+  form.append("file", new Blob([photo.bytes], { type: `image/${photo.format}` }), `photo.${photo.format === "jpeg" ? "jpg" : photo.format}`);
+  return form;
+}
+
+/** B1's baseline receiver (bare-receiver.ts) in its own process, writing bodies under `dir`. */
+async function startBareReceiver(dir: string): Promise<{ url: string; stop(): Promise<void> }> {
+  mkdirSync(dir, { recursive: true });
+  const child = spawn(process.execPath, [BARE_RECEIVER, dir], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+    child.once("exit", (code) => reject(new Error(`the bare receiver exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}/`, stop: () => stopChild(child) };
+}
+
+export function client(baseUrl: string, key: string) {
   const auth = { authorization: `Bearer ${key}` };
   return {
     async newProduct(): Promise<string> {
@@ -67,9 +96,7 @@ function client(baseUrl: string, key: string) {
       return ((await reply.json()) as { id: string }).id;
     },
     async upload(productId: string, photo: Photo): Promise<{ status: number; imageId: string | null }> {
-      const form = new FormData();
-      form.append("file", new Blob([photo.bytes], { type: `image/${photo.format}` }), `photo.${photo.format === "jpeg" ? "jpg" : photo.format}`);
-      const reply = await fetch(`${baseUrl}/api/v1/products/${productId}/images`, { method: "POST", headers: auth, body: form, signal: AbortSignal.timeout(60_000) });
+      const reply = await fetch(`${baseUrl}/api/v1/products/${productId}/images`, { method: "POST", headers: auth, body: uploadForm(photo), signal: AbortSignal.timeout(60_000) });
       const body = (await reply.json().catch(() => ({}))) as { imageUrl?: string };
       const imageId = body.imageUrl ? (body.imageUrl.split("/").at(-1)?.split(".")[0] ?? null) : null;
       return { status: reply.status, imageId };
@@ -95,40 +122,80 @@ async function closedLoop(total: number, concurrency: number, once: (i: number) 
   return { wallS: (performance.now() - started) / 1000, latency: distribution(samples) };
 }
 
-/** B1: uploads with no worker running (the API path alone) against plain file writes of the same bytes. */
+/**
+ * B1: uploads with no worker running (the API path alone) against the bare receiver: the same
+ * load tool sending the same multipart body at the same concurrency to a process that only writes
+ * each body to a file. A `writeFile` of the bytes in this process is shown for scale.
+ */
 export async function measureUploads(photo: Photo, stack: Stack, workDir: string, levels: readonly number[], perLevel: number): Promise<Row[]> {
   const api = await startApi(stack.env);
+  const receiver = await startBareReceiver(join(workDir, "bare-receiver"));
   const rows: Row[] = [];
   try {
     const http = client(api.baseUrl, stack.key);
     const perProduct = 15;
-    const products = await Promise.all(Array.from({ length: Math.ceil(((perLevel + 10) * levels.length) / perProduct) }, () => http.newProduct()));
+    const warmUp = 10;
+    // One run per level with the worker paused, then one at concurrency 8 with it running.
+    const products = await Promise.all(Array.from({ length: Math.ceil(((perLevel + ROUNDS + warmUp) * (levels.length + 1)) / perProduct) }, () => http.newProduct()));
+    const { body, contentType } = multipartBody(photo);
     let uploaded = 0;
-    const uploadOnce = async () => {
-      const productId = products[Math.floor(uploaded++ / perProduct)]!;
-      const { status } = await http.upload(productId, photo);
-      if (status !== 201) throw new Error(`upload answered ${status}`);
-    };
-    for (let i = 0; i < 10; i++) await uploadOnce(); // warm-up
+    const uploads = (concurrency: number, amount: number) =>
+      postLoad({
+        origin: api.baseUrl,
+        pathOf: () => `/api/v1/products/${products[Math.floor(uploaded++ / perProduct)]}/images`,
+        headers: { authorization: `Bearer ${stack.key}`, "content-type": contentType },
+        body,
+        concurrency,
+        amount,
+      });
+    const receptions = (concurrency: number, amount: number) => postLoad({ origin: receiver.url, pathOf: () => "/", headers: { "content-type": contentType }, body, concurrency, amount });
+    await uploads(1, warmUp);
+    await receptions(1, warmUp);
     const files = join(workDir, "direct-writes");
     mkdirSync(files, { recursive: true });
     for (const concurrency of levels) {
-      const cpuBefore = cpuSecondsOf(api.child.pid!);
-      const service = await closedLoop(perLevel, concurrency, uploadOnce);
-      const apiCpuMs = ((cpuSecondsOf(api.child.pid!) - cpuBefore) * 1000) / perLevel;
-      const baseline = await closedLoop(perLevel, concurrency, (i) => writeFile(join(files, `${concurrency}-${i}.jpg`), photo.bytes));
-      const figures = (run: typeof service) => ({ perS: round(perLevel / run.wallS, 1), p50Ms: round(run.latency.p50, 1), p99Ms: round(run.latency.p99, 1) });
-      say(`B1 c=${concurrency}: API ${JSON.stringify(figures(service))}, ${round(apiCpuMs, 1)} ms API CPU an upload; file write ${JSON.stringify(figures(baseline))}`);
+      let apiCpuS = 0;
+      let measured = 0;
+      const measuredUploads = async (amount: number) => {
+        const cpuBefore = cpuSecondsOf(api.child.pid!);
+        const run = await uploads(concurrency, amount);
+        apiCpuS += cpuSecondsOf(api.child.pid!) - cpuBefore;
+        measured += amount;
+        return run;
+      };
+      const { service, baseline } = await alternatingRounds(ROUNDS, perLevel, measuredUploads, (amount) => receptions(concurrency, amount));
+      const apiCpuMs = (apiCpuS * 1000) / measured;
+      const inProcess = await closedLoop(perLevel, concurrency, (i) => writeFile(join(files, `${concurrency}-${i}.jpg`), photo.bytes));
+      const writeFilePerS = round(perLevel / inProcess.wallS, 1);
+      say(`B1 c=${concurrency}: API ${JSON.stringify(service)}, ${round(apiCpuMs, 1)} ms API CPU an upload; bare receiver ${JSON.stringify(baseline)}; writeFile ${writeFilePerS}/s`);
       rows.push({
         id: "B1",
         what: `uploads of a ${photo.name} at concurrency ${concurrency}, ${perLevel} uploads, worker paused`,
-        service: { ...figures(service), apiCpuMsPerUpload: round(apiCpuMs, 1) },
-        baseline: { what: "a plain file write of the same bytes, same concurrency", ...figures(baseline) },
-        ratio: round(perLevel / service.wallS / (perLevel / baseline.wallS), 3),
+        service: { ...service, apiCpuMsPerUpload: round(apiCpuMs, 1) },
+        baseline: { what: "the same requests to a bare HTTP receiver writing each body to a file", ...baseline, writeFileInProcessPerS: writeFilePerS },
+        ratio: round(service.perS / baseline.perS, 3),
         target: concurrency >= 8 ? 0.7 : null,
       });
     }
+    // The same at concurrency 8 while the worker turns every upload into its derivatives (no target:
+    // the two cores are shared with the image work).
+    const worker = await startWorker(stack.env);
+    try {
+      const { service, baseline } = await alternatingRounds(ROUNDS, perLevel, (amount) => uploads(8, amount), (amount) => receptions(8, amount));
+      say(`B1 c=8, worker running: API ${JSON.stringify(service)}; bare receiver ${JSON.stringify(baseline)}`);
+      rows.push({
+        id: "B1",
+        what: `uploads of a ${photo.name} at concurrency 8, ${perLevel} uploads, worker running`,
+        service,
+        baseline: { what: "the same requests to a bare HTTP receiver, the worker still running", ...baseline },
+        ratio: round(service.perS / baseline.perS, 3),
+        target: null,
+      });
+    } finally {
+      await worker.stop();
+    }
   } finally {
+    await receiver.stop();
     await api.stop();
   }
   return rows;

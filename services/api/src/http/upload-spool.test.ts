@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SNIFF_BYTES } from "@ingest/shared";
 import { afterAll, describe, expect, it } from "vitest";
-import { openSpool, prepareSpoolDir } from "./upload-spool.ts";
+import { openSpool, prepareSpoolDir, SPOOL_WRITE_BYTES } from "./upload-spool.ts";
 
 const root = await mkdtemp(join(tmpdir(), "upload-spool-"));
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -25,6 +25,26 @@ describe("the upload spool", () => {
     expect(readFileSync(spooled.path)).toEqual(body);
     await spooled.discard();
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("gathers small chunks into writes of SPOOL_WRITE_BYTES, and keeps every byte in order", async () => {
+    const dir = prepareSpoolDir(root);
+    const body = Buffer.from(Array.from({ length: 3 * SPOOL_WRITE_BYTES + 12_345 }, (_, i) => (i * 31) % 251));
+    const spool = openSpool(dir);
+    let waits = 0;
+    for (let offset = 0; offset < body.length; offset += 4096) {
+      const wait = spool.write(body.subarray(offset, offset + 4096));
+      if (wait !== null) {
+        waits++;
+        await wait;
+      }
+    }
+    const spooled = await spool.finish();
+    expect(readFileSync(spooled.path)).toEqual(body);
+    expect(spooled.sha256).toBe(createHash("sha256").update(body).digest("hex"));
+    // A wait can only come when a gathered write went out: at most one per SPOOL_WRITE_BYTES.
+    expect(waits).toBeLessThanOrEqual(3);
+    await spooled.discard();
   });
 
   it("an aborted spool leaves no file", async () => {

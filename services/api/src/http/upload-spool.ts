@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { SNIFF_BYTES } from "@ingest/shared";
 
@@ -26,6 +26,13 @@ export interface SpoolWriter {
   abort(): Promise<void>;
 }
 
+/**
+ * The body's chunks are gathered up to this many bytes and written with one call: busboy hands
+ * over dozens of small chunks a megabyte, and each write is a trip to libuv's thread pool that
+ * cost the event loop more than the bytes themselves. At most this much of a body is in memory.
+ */
+export const SPOOL_WRITE_BYTES = 256 * 1024;
+
 export function openSpool(dir: string): SpoolWriter {
   const path = join(dir, `${randomUUID()}.upload`);
   const out = createWriteStream(path, { flags: "wx", mode: 0o644 });
@@ -33,11 +40,22 @@ export function openSpool(dir: string): SpoolWriter {
   const head = Buffer.alloc(SNIFF_BYTES);
   let headLength = 0;
   let size = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  /** Writes what is gathered; false when the file stream asks to wait for its drain. */
+  const flush = (): boolean => {
+    if (pendingBytes === 0) return true;
+    const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    return out.write(chunk);
+  };
   let failure: Error | null = null;
   out.on("error", (error) => {
     failure = error;
   });
-  const discard = () => rm(path, { force: true });
+  // Usually the file is gone by now (the folder store moved it into place): one unlink, no lstat.
+  const discard = () => unlink(path).catch((error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? undefined : Promise.reject(error)));
   const closed = () => new Promise<void>((resolve) => (out.closed ? resolve() : out.once("close", () => resolve())));
 
   return {
@@ -46,7 +64,9 @@ export function openSpool(dir: string): SpoolWriter {
       if (headLength < SNIFF_BYTES) headLength += chunk.copy(head, headLength, 0, Math.min(chunk.length, SNIFF_BYTES - headLength));
       size += chunk.length;
       hash.update(chunk);
-      if (out.write(chunk)) return null;
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes < SPOOL_WRITE_BYTES || flush()) return null;
       return new Promise<void>((resolve, reject) => {
         const onError = (error: Error) => reject(error);
         out.once("drain", () => {
@@ -60,12 +80,14 @@ export function openSpool(dir: string): SpoolWriter {
       await new Promise<void>((resolve, reject) => {
         if (failure) return reject(failure);
         out.once("error", reject);
+        flush();
         out.end(() => resolve());
       });
       await closed();
       return { path, size, head: Buffer.from(head.subarray(0, headLength)), sha256: hash.digest("hex"), discard };
     },
     async abort() {
+      pending = [];
       out.destroy();
       await closed();
       await discard();

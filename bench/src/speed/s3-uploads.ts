@@ -1,0 +1,94 @@
+import { createS3Storage } from "@ingest/shared";
+import { startMinioServer } from "@ingest/provision";
+import { startApi } from "../api-process.ts";
+import { round } from "../measure.ts";
+import { client, cpuSecondsOf, prepareStack } from "./api-phases.ts";
+import type { Photo } from "./photos.ts";
+import type { Row } from "./speed-report.ts";
+import { alternatingRounds, multipartBody, postLoad } from "./upload-load.ts";
+
+const ROUNDS = 4;
+const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+/** `amount` calls of `once`, `concurrency` at a time (closed loop), timed as postLoad times its runs. */
+async function closedRun(amount: number, concurrency: number, once: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < amount) {
+        const i = next++;
+        const begun = performance.now();
+        await once(i);
+        latencies.push(performance.now() - begun);
+      }
+    }),
+  );
+  const wallS = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!, 1);
+  return { amount, wallS, perS: round(amount / wallS, 1), p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+/**
+ * B1 on the production storage: uploads through the API with the S3 driver, against a direct S3
+ * PUT of the same bytes to the same MinIO, with the service's own S3 client (same checksum and
+ * timeout settings), at the same concurrency. The issue's first measurement was this one.
+ */
+export async function measureUploadsToS3(photo: Photo, workDir: string, redisUrl: string, levels: readonly number[], perLevel: number): Promise<Row[]> {
+  const minio = await startMinioServer({ bucket: "bench" });
+  const { s3 } = minio;
+  const storageEnv = {
+    STORAGE_DRIVER: "s3",
+    S3_ENDPOINT: s3.endpoint,
+    S3_REGION: s3.region,
+    S3_BUCKET: s3.bucket,
+    S3_ACCESS_KEY_ID: s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    S3_FORCE_PATH_STYLE: String(s3.forcePathStyle),
+  };
+  const stack = await prepareStack(workDir, redisUrl, "b1s3", storageEnv);
+  const api = await startApi(stack.env);
+  const direct = createS3Storage({ ...s3, keyPrefix: "direct/", timeoutMs: 30_000 });
+  const rows: Row[] = [];
+  try {
+    const http = client(api.baseUrl, stack.key);
+    const perProduct = 15;
+    const products = await Promise.all(Array.from({ length: Math.ceil(((perLevel + ROUNDS + 10) * levels.length) / perProduct) }, () => http.newProduct()));
+    const { body, contentType } = multipartBody(photo);
+    let uploaded = 0;
+    let put = 0;
+    const uploads = (concurrency: number, amount: number) =>
+      postLoad({
+        origin: api.baseUrl,
+        pathOf: () => `/api/v1/products/${products[Math.floor(uploaded++ / perProduct)]}/images`,
+        headers: { authorization: `Bearer ${stack.key}`, "content-type": contentType },
+        body,
+        concurrency,
+        amount,
+      });
+    const puts = (concurrency: number, amount: number) => closedRun(amount, concurrency, () => direct.put(`bench/${put++}.jpg`, photo.bytes, { contentType: "image/jpeg" }));
+    await uploads(1, 10);
+    await puts(1, 10);
+    for (const concurrency of levels) {
+      const cpuBefore = cpuSecondsOf(api.child.pid!);
+      const { service, baseline } = await alternatingRounds(ROUNDS, perLevel, (amount) => uploads(concurrency, amount), (amount) => puts(concurrency, amount));
+      const apiCpuMs = ((cpuSecondsOf(api.child.pid!) - cpuBefore) * 1000) / perLevel;
+      say(`B1 S3 c=${concurrency}: API ${JSON.stringify(service)}; direct S3 PUT ${JSON.stringify(baseline)}`);
+      rows.push({
+        id: "B1",
+        what: `uploads of a ${photo.name} at concurrency ${concurrency} with the S3 driver (MinIO), ${perLevel} uploads, worker paused`,
+        service: { ...service, apiCpuMsPerUpload: round(apiCpuMs, 1) },
+        baseline: { what: "a direct S3 PUT of the same bytes to the same MinIO, the service's S3 client settings", ...baseline },
+        ratio: round(service.perS / baseline.perS, 3),
+        target: concurrency >= 8 ? 0.7 : null,
+      });
+    }
+  } finally {
+    direct.close();
+    await api.stop();
+    await minio.close();
+  }
+  return rows;
+}
