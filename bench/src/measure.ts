@@ -27,3 +27,21 @@ export async function timeEach(count: number, once: (i: number) => Promise<unkno
 }
 
 export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
+/** Runs `total` calls of `once`, `concurrency` at a time (closed loop); milliseconds each and the wall time. */
+export async function closedLoop(total: number, concurrency: number, once: (i: number) => Promise<void>) {
+  const samples: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const begun = performance.now();
+        await once(i);
+        samples.push(performance.now() - begun);
+      }
+    }),
+  );
+  return { wallS: (performance.now() - started) / 1000, latency: distribution(samples) };
+}

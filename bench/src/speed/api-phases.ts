@@ -8,7 +8,7 @@ import { findFreePort } from "@ingest/provision";
 import { generateApiKey, parseConfig } from "@ingest/shared";
 import { openStore } from "@ingest/store";
 import { startApi, stopChild } from "../api-process.ts";
-import { distribution, round } from "../measure.ts";
+import { closedLoop, distribution, round } from "../measure.ts";
 import type { Photo } from "./photos.ts";
 import type { Row } from "./speed-report.ts";
 import { alternatingRounds, multipartBody, postLoad } from "./upload-load.ts";
@@ -102,24 +102,6 @@ export function client(baseUrl: string, key: string) {
       return { status: reply.status, imageId };
     },
   };
-}
-
-/** Runs `total` calls of `once`, `concurrency` at a time (closed loop); milliseconds each and the wall time. */
-async function closedLoop(total: number, concurrency: number, once: (i: number) => Promise<void>) {
-  const samples: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const begun = performance.now();
-        await once(i);
-        samples.push(performance.now() - begun);
-      }
-    }),
-  );
-  return { wallS: (performance.now() - started) / 1000, latency: distribution(samples) };
 }
 
 /**

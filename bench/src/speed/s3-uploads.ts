@@ -1,7 +1,7 @@
 import { createS3Storage } from "@ingest/shared";
 import { startMinioServer } from "@ingest/provision";
 import { startApi } from "../api-process.ts";
-import { round } from "../measure.ts";
+import { closedLoop, round } from "../measure.ts";
 import { client, cpuSecondsOf, prepareStack } from "./api-phases.ts";
 import type { Photo } from "./photos.ts";
 import type { Row } from "./speed-report.ts";
@@ -10,25 +10,10 @@ import { alternatingRounds, multipartBody, postLoad } from "./upload-load.ts";
 const ROUNDS = 4;
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-/** `amount` calls of `once`, `concurrency` at a time (closed loop), timed as postLoad times its runs. */
+/** `amount` calls of `once`, `concurrency` at a time, in the shape postLoad gives its runs. */
 async function closedRun(amount: number, concurrency: number, once: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < amount) {
-        const i = next++;
-        const begun = performance.now();
-        await once(i);
-        latencies.push(performance.now() - begun);
-      }
-    }),
-  );
-  const wallS = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!, 1);
-  return { amount, wallS, perS: round(amount / wallS, 1), p50Ms: at(0.5), p99Ms: at(0.99) };
+  const run = await closedLoop(amount, concurrency, once);
+  return { amount, wallS: run.wallS, perS: round(amount / run.wallS, 1), p50Ms: round(run.latency.p50, 1), p99Ms: round(run.latency.p99, 1) };
 }
 
 /**
