@@ -12,5 +12,6 @@ export function manageProcess(name: ManagedServer["name"], server: ServerProcess
     onUnexpectedExit: (listener) => server.onUnexpectedExit(listener),
     pause: () => server.pause(),
     resume: () => server.resume(),
+    kill: () => server.kill(),
   };
 }

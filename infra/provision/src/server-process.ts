@@ -104,6 +104,27 @@ export class ServerProcess {
   }
 
   /**
+   * SIGKILL, the way a crash or the OOM killer ends a server: no shutdown of its own. start()
+   * brings it back on the same address. Fault tests only.
+   */
+  async kill(): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    this.#stopping = true;
+    try {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, "exit");
+        signalProcessGroup(child, "SIGCONT");
+        signalProcessGroup(child, "SIGKILL");
+        await exited;
+      }
+    } finally {
+      if (this.#child === child) this.#child = undefined;
+      this.#stopping = false;
+    }
+  }
+
+  /**
    * Freezes (SIGSTOP) or thaws (SIGCONT) the server's process group: it keeps its sockets open
    * and answers nothing, the way a hung server does. Fault tests only; always resume in a finally.
    */

@@ -48,6 +48,8 @@ export interface ManagedServer {
    */
   pause?(): void;
   resume?(): void;
+  /** SIGKILL (no shutdown of its own); start() brings it back. Only local servers. */
+  kill?(): Promise<void>;
 }
 
 export interface ProvisionedServices {

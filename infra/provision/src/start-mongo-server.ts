@@ -9,8 +9,8 @@ import { createTempDir } from "./temp-dir.ts";
 export interface DedicatedMongo {
   /** A connection string without a database name. */
   url: string;
-  /** stop()/start() keep the address; pause()/resume() freeze it (SIGSTOP/SIGCONT). */
-  server: ManagedServer & Required<Pick<ManagedServer, "pause" | "resume">>;
+  /** stop()/start() keep the address; pause()/resume() freeze it (SIGSTOP/SIGCONT); kill() is SIGKILL. */
+  server: ManagedServer & Required<Pick<ManagedServer, "pause" | "resume" | "kill">>;
   /** Stops it for good and removes its files. */
   close(): Promise<void>;
 }
@@ -34,7 +34,7 @@ export async function startMongoServer(env: NodeJS.ProcessEnv = process.env): Pr
   const managed = manageProcess("mongo", local.server, port);
   return {
     url: local.url,
-    server: { ...managed, pause: () => local.server.pause(), resume: () => local.server.resume() },
+    server: { ...managed, pause: () => local.server.pause(), resume: () => local.server.resume(), kill: () => local.server.kill() },
     close: async () => {
       local.server.resume();
       await local.server.stop();

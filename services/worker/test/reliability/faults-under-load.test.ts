@@ -9,7 +9,8 @@ import { runLoad, summarize, type Target } from "./support/upload-load.ts";
 /**
  * Faults under a bounded load: while uploads run, the worker and the API are killed with SIGKILL
  * and started again, Redis is stopped and started (its jobs are lost: it keeps no data), and the
- * storage server and the database are frozen with SIGSTOP for a few seconds. Afterwards, with
+ * storage server and the database are frozen with SIGSTOP for a few seconds, and the database
+ * server (MongoDB store) is killed with SIGKILL and started again. Afterwards, with
  * everything back, promises 1–7 are checked on the settled state.
  */
 const profile = reliabilityProfile();
@@ -64,7 +65,19 @@ function faults(d: Deployment): [string, () => Promise<void>][] {
       }
     }],
     ["kill -9 the API, start it again", () => d.restartApi()],
-    ...(d.mongo ? ([["freeze the database (SIGSTOP) for 3 s", () => freeze(d.mongo!.server)]] as [string, () => Promise<void>][]) : []),
+    ...(d.mongo
+      ? ([
+          ["freeze the database (SIGSTOP) for 3 s", () => freeze(d.mongo!.server)],
+          ["kill -9 the database server, start it again 2 s later", async () => {
+            await d.mongo!.server.kill();
+            try {
+              await sleep(2_000);
+            } finally {
+              await d.mongo!.server.start();
+            }
+          }],
+        ] as [string, () => Promise<void>][])
+      : []),
     ["kill -9 the worker mid-job, start it again", () => d.restartWorker()],
   ];
 }
