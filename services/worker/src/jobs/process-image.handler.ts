@@ -23,6 +23,7 @@ import { thumbHashBase64, toHexColor } from "../images/placeholder.ts";
 import { isImageReferenced, removeImageFromProduct } from "../images/product-references.ts";
 import { retireImage } from "../images/retire-image.ts";
 import { findContainerDefect } from "../integrity/container-defects.ts";
+import { findPaletteIndexDefect } from "../integrity/png-palette-indexes.ts";
 import { stripMetadata } from "../originals/strip-metadata.ts";
 import { isLosslessWebp } from "../originals/webp-metadata.ts";
 import { emitImageEvent, type WebhookEmitDeps } from "../webhooks/emit-webhook-event.ts";
@@ -183,6 +184,9 @@ async function readAndVerify(image: ImageRecord, deps: ProcessImageDeps, deadlin
   if (defect) throw new ImageRejection("corrupt", defect);
   const decoded = await deps.codec.decode(bytes, deadline);
   if (decoded.format !== sniffed) throw new ImageRejection("corrupt", `the decoder reads ${decoded.format}, the signature says ${sniffed}`);
+  // After the decode, which held the file to the pixel limit: this check inflates the image data.
+  const paletteDefect = sniffed === "png" ? await findPaletteIndexDefect(bytes) : null;
+  if (paletteDefect) throw new ImageRejection("corrupt", paletteDefect);
   return { bytes, decoded };
 }
 

@@ -1,13 +1,7 @@
-import type { RejectionReason } from "@ingest/shared";
 import type { CorpusFile } from "./hostile-corpus.ts";
+import type { Expected } from "./support/file-verdict.ts";
 
-/**
- * What must become of each hostile file: refused at the API (`400` empty, `415` not one of our
- * formats by its bytes), or accepted (201) and then `ready` or rejected with a reason. A `ready`
- * file is also checked for what is served: no EXIF, XMP, GPS, comment or trailing payload.
- */
-export type Expected = { readonly api: 400 | 415 } | { readonly api: 201; readonly worker: "ready" | RejectionReason };
-
+/** What must become of each hostile file (the outcomes are described with `Expected`). */
 export const HOSTILE_FILES: Readonly<Record<CorpusFile, Expected & { readonly what: string }>> = {
   pngPlain: { what: "an ordinary PNG", api: 201, worker: "ready" },
   pngInterlaced: { what: "an interlaced (Adam7) PNG", api: 201, worker: "ready" },
