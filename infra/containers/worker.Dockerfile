@@ -16,9 +16,11 @@ COPY infra/provision/package.json infra/provision/
 RUN pnpm install --frozen-lockfile --prod --filter "@ingest/worker..."
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
-# Two glibc malloc arenas keep the worker's memory flat under sharp (services/worker/README.md).
+# glibc malloc: two arenas and a fixed mmap threshold keep the worker's memory flat under sharp
+# (services/worker/README.md; the same values as WORKER_ALLOCATOR_ENV in infra/provision).
 ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=131072 \
     WORKER_HEALTH_PORT=3001
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules

@@ -4,7 +4,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { findFreePort } from "@ingest/provision";
+import { findFreePort, WORKER_ALLOCATOR_ENV } from "@ingest/provision";
 import { generateApiKey, parseConfig } from "@ingest/shared";
 import { openStore } from "@ingest/store";
 import { startApi, stopChild } from "../api-process.ts";
@@ -222,7 +222,7 @@ export async function measureUploadMemory(photo: Photo, stack: Stack, uploads: n
 
 async function startWorker(env: Record<string, string>): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [WORKER_MAIN], {
-    env: { PATH: process.env.PATH ?? "", ...env, API_HOST: "127.0.0.1", WORKER_HEALTH_PORT: String(await findFreePort()), LOG_LEVEL: "warn" },
+    env: { PATH: process.env.PATH ?? "", ...WORKER_ALLOCATOR_ENV, ...env, API_HOST: "127.0.0.1", WORKER_HEALTH_PORT: String(await findFreePort()), LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   return {

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { WORKER_ALLOCATOR_ENV } from "@ingest/provision";
 
 const run = promisify(execFile);
 const LANES = fileURLToPath(new URL("./image-lanes.ts", import.meta.url));
@@ -22,7 +23,7 @@ export async function runLanes(mode: "worker" | "bare", file: string, count: num
   const { stdout } = await run(process.execPath, [LANES, mode, file, String(count), String(concurrency), dir], {
     timeout: 20 * 60_000,
     maxBuffer: 1 << 20,
-    env: { PATH: process.env.PATH ?? "", MALLOC_ARENA_MAX: "2" },
+    env: { PATH: process.env.PATH ?? "", ...WORKER_ALLOCATOR_ENV },
   });
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as LaneFigures;
 }

@@ -16,3 +16,4 @@ export type {
 export { type DedicatedMinio, startMinioServer } from "./start-minio-server.ts";
 export { type DedicatedMongo, startMongoServer } from "./start-mongo-server.ts";
 export { type DedicatedRedis, startRedisServer } from "./start-redis-server.ts";
+export { WORKER_ALLOCATOR_ENV } from "./worker-allocator-env.ts";

@@ -11,6 +11,7 @@ import { stackFileContent, writeStackFile } from "./start/stack-file.ts";
 import { formatSummary } from "./start/summary.ts";
 import { SupervisedApp } from "./start/supervised-app.ts";
 import { waitUntil } from "./wait-until.ts";
+import { WORKER_ALLOCATOR_ENV } from "./worker-allocator-env.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 /** `INGEST_DATA_DIR` moves it (the e2e test of a newcomer's session runs in a temp dir). */
@@ -144,8 +145,8 @@ async function main(): Promise<void> {
   const logOf = (name: string) => ({ stream: createWriteStream(join(LOGS_DIR, `${name}.log`), { flags: "a" }), verbose: VERBOSE });
 
   const api = new SupervisedApp({ name: "api", script: join(ROOT, "services/api/src/main.ts"), cwd: ROOT, env, color: 36, log: logOf("api") }, { say });
-  // Two glibc malloc arenas keep the worker's memory flat under sharp (see services/worker/README.md).
-  const workerEnv = { MALLOC_ARENA_MAX: "2", ...env };
+  // glibc's allocator, tuned to keep the worker's memory flat under sharp (see services/worker/README.md).
+  const workerEnv = { ...WORKER_ALLOCATOR_ENV, ...env };
   const worker = new SupervisedApp(
     { name: "worker", script: join(ROOT, "services/worker/src/main.ts"), cwd: ROOT, env: workerEnv, color: 35, log: logOf("worker") },
     { say },

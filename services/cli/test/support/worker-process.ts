@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { WORKER_ALLOCATOR_ENV } from "@ingest/provision";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../../../..");
 
@@ -17,7 +18,7 @@ export interface RunningWorker {
 export async function startWorker(env: Record<string, string>): Promise<RunningWorker> {
   const child = spawn(process.execPath, ["services/worker/src/main.ts"], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? "", MALLOC_ARENA_MAX: "2", WORKER_HEALTH_PORT: "0", WORKER_CONCURRENCY: "2", ...env, LOG_LEVEL: "info" },
+    env: { PATH: process.env.PATH ?? "", ...WORKER_ALLOCATOR_ENV, WORKER_HEALTH_PORT: "0", WORKER_CONCURRENCY: "2", ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

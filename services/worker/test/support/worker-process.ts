@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { WORKER_ALLOCATOR_ENV } from "@ingest/provision";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../../../..");
 
@@ -16,14 +17,14 @@ export interface WorkerProcess {
 }
 
 /**
- * Runs `node services/worker/src/main.ts` as the deployment does (MALLOC_ARENA_MAX=2 included)
+ * Runs `node services/worker/src/main.ts` as the deployment does (glibc's WORKER_ALLOCATOR_ENV included)
  * with the test's environment only, and waits until it reports itself started.
  */
 export async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ["services/worker/src/main.ts"], {
     cwd: REPO_ROOT,
     // Info level whatever the harness uses: the tests read the worker's log lines.
-    env: { PATH: process.env.PATH ?? "", MALLOC_ARENA_MAX: "2", WORKER_HEALTH_PORT: "0", ...env, LOG_LEVEL: "info" },
+    env: { PATH: process.env.PATH ?? "", ...WORKER_ALLOCATOR_ENV, WORKER_HEALTH_PORT: "0", ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: Record<string, unknown>[] = [];
