@@ -11,7 +11,7 @@ import { startApi, stopChild } from "../api-process.ts";
 import { closedLoop, distribution, round } from "../measure.ts";
 import type { Photo } from "./photos.ts";
 import type { Row } from "./speed-report.ts";
-import { alternatingRounds, multipartBody, postLoad } from "./upload-load.ts";
+import { alternatingRounds, apiUploads, multipartBody, postLoad } from "./upload-load.ts";
 
 const WORKER_MAIN = fileURLToPath(new URL("../../../services/worker/src/main.ts", import.meta.url));
 const BARE_RECEIVER = fileURLToPath(new URL("./bare-receiver.ts", import.meta.url));
@@ -119,17 +119,9 @@ export async function measureUploads(photo: Photo, stack: Stack, workDir: string
     const warmUp = 10;
     // One run per level with the worker paused, then one at concurrency 8 with it running.
     const products = await Promise.all(Array.from({ length: Math.ceil(((perLevel + ROUNDS + warmUp) * (levels.length + 1)) / perProduct) }, () => http.newProduct()));
-    const { body, contentType } = multipartBody(photo);
-    let uploaded = 0;
-    const uploads = (concurrency: number, amount: number) =>
-      postLoad({
-        origin: api.baseUrl,
-        pathOf: () => `/api/v1/products/${products[Math.floor(uploaded++ / perProduct)]}/images`,
-        headers: { authorization: `Bearer ${stack.key}`, "content-type": contentType },
-        body,
-        concurrency,
-        amount,
-      });
+    const multipart = multipartBody(photo);
+    const { body, contentType } = multipart;
+    const uploads = apiUploads({ baseUrl: api.baseUrl, key: stack.key, products, perProduct, body: multipart });
     const receptions = (concurrency: number, amount: number) => postLoad({ origin: receiver.url, pathOf: () => "/", headers: { "content-type": contentType }, body, concurrency, amount });
     await uploads(1, warmUp);
     await receptions(1, warmUp);

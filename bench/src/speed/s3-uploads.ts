@@ -1,11 +1,11 @@
 import { createS3Storage } from "@ingest/shared";
-import { startMinioServer } from "@ingest/provision";
+import { startMinioServer, toS3Env } from "@ingest/provision";
 import { startApi } from "../api-process.ts";
 import { closedLoop, round } from "../measure.ts";
 import { client, cpuSecondsOf, prepareStack } from "./api-phases.ts";
 import type { Photo } from "./photos.ts";
 import type { Row } from "./speed-report.ts";
-import { alternatingRounds, multipartBody, postLoad } from "./upload-load.ts";
+import { alternatingRounds, apiUploads, multipartBody } from "./upload-load.ts";
 
 const ROUNDS = 4;
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -24,15 +24,7 @@ async function closedRun(amount: number, concurrency: number, once: (i: number) 
 export async function measureUploadsToS3(photo: Photo, workDir: string, redisUrl: string, levels: readonly number[], perLevel: number): Promise<Row[]> {
   const minio = await startMinioServer({ bucket: "bench" });
   const { s3 } = minio;
-  const storageEnv = {
-    STORAGE_DRIVER: "s3",
-    S3_ENDPOINT: s3.endpoint,
-    S3_REGION: s3.region,
-    S3_BUCKET: s3.bucket,
-    S3_ACCESS_KEY_ID: s3.accessKeyId,
-    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    S3_FORCE_PATH_STYLE: String(s3.forcePathStyle),
-  };
+  const storageEnv = toS3Env(s3);
   const stack = await prepareStack(workDir, redisUrl, "b1s3", storageEnv);
   const api = await startApi(stack.env);
   const direct = createS3Storage({ ...s3, keyPrefix: "direct/", timeoutMs: 30_000 });
@@ -41,18 +33,8 @@ export async function measureUploadsToS3(photo: Photo, workDir: string, redisUrl
     const http = client(api.baseUrl, stack.key);
     const perProduct = 15;
     const products = await Promise.all(Array.from({ length: Math.ceil(((perLevel + ROUNDS + 10) * levels.length) / perProduct) }, () => http.newProduct()));
-    const { body, contentType } = multipartBody(photo);
-    let uploaded = 0;
+    const uploads = apiUploads({ baseUrl: api.baseUrl, key: stack.key, products, perProduct, body: multipartBody(photo) });
     let put = 0;
-    const uploads = (concurrency: number, amount: number) =>
-      postLoad({
-        origin: api.baseUrl,
-        pathOf: () => `/api/v1/products/${products[Math.floor(uploaded++ / perProduct)]}/images`,
-        headers: { authorization: `Bearer ${stack.key}`, "content-type": contentType },
-        body,
-        concurrency,
-        amount,
-      });
     const puts = (concurrency: number, amount: number) => closedRun(amount, concurrency, () => direct.put(`bench/${put++}.jpg`, photo.bytes, { contentType: "image/jpeg" }));
     await uploads(1, 10);
     await puts(1, 10);

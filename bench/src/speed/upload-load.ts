@@ -71,6 +71,23 @@ export async function postLoad(options: {
 }
 
 /**
+ * Uploads of `body` through the API (`POST /api/v1/products/{id}/images`), `perProduct` to each
+ * of `products` in turn (the cap is 20): `(concurrency, amount) => LoadRun`.
+ */
+export function apiUploads(options: { readonly baseUrl: string; readonly key: string; readonly products: readonly string[]; readonly perProduct: number; readonly body: { body: Buffer; contentType: string } }) {
+  let uploaded = 0;
+  return (concurrency: number, amount: number) =>
+    postLoad({
+      origin: options.baseUrl,
+      pathOf: () => `/api/v1/products/${options.products[Math.floor(uploaded++ / options.perProduct)]}/images`,
+      headers: { authorization: `Bearer ${options.key}`, "content-type": options.body.contentType },
+      body: options.body.body,
+      concurrency,
+      amount,
+    });
+}
+
+/**
  * Runs the service and its baseline in alternating rounds (`amount` requests each in all), so a
  * drift in the machine's load or a scheduler pattern that settles for a while (two cores shared by
  * client, server and thread pool fall into steady rhythms that differ from run to run) reaches

@@ -4,7 +4,7 @@ export { findFreePort, findFreePorts, isPortTaken } from "./free-port.ts";
 export { INSTALL_COMMAND, MissingServerError } from "./missing-server.error.ts";
 export { describeServices, type ProvisionOptions, provisionServices } from "./provision-services.ts";
 export { createS3Client } from "./s3-bucket.ts";
-export { toServiceEnv } from "./service-env.ts";
+export { toS3Env, toServiceEnv } from "./service-env.ts";
 export type {
   ManagedServer,
   ProvisionedServices,

@@ -86,21 +86,10 @@ export class ServerProcess {
   }
 
   async stop(): Promise<void> {
-    const child = this.#child;
-    if (!child) return;
-    this.#stopping = true;
-    try {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = once(child, "exit");
-        signalProcessGroup(child, "SIGTERM");
-        const kill = setTimeout(() => signalProcessGroup(child, "SIGKILL"), STOP_GRACE_MS);
-        await exited;
-        clearTimeout(kill);
-      }
-    } finally {
-      if (this.#child === child) this.#child = undefined;
-      this.#stopping = false;
-    }
+    await this.#end((child) => {
+      signalProcessGroup(child, "SIGTERM");
+      return setTimeout(() => signalProcessGroup(child, "SIGKILL"), STOP_GRACE_MS);
+    });
   }
 
   /**
@@ -108,15 +97,24 @@ export class ServerProcess {
    * brings it back on the same address. Fault tests only.
    */
   async kill(): Promise<void> {
+    await this.#end((child) => {
+      signalProcessGroup(child, "SIGCONT");
+      signalProcessGroup(child, "SIGKILL");
+      return undefined;
+    });
+  }
+
+  /** Signals the running child (`signal` may arm a timer, cleared on exit) and waits for its exit. */
+  async #end(signal: (child: ChildProcess) => NodeJS.Timeout | undefined): Promise<void> {
     const child = this.#child;
     if (!child) return;
     this.#stopping = true;
     try {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = once(child, "exit");
-        signalProcessGroup(child, "SIGCONT");
-        signalProcessGroup(child, "SIGKILL");
+        const timer = signal(child);
         await exited;
+        clearTimeout(timer);
       }
     } finally {
       if (this.#child === child) this.#child = undefined;

@@ -1,11 +1,13 @@
-import type { ServiceSettings } from "./service-settings.ts";
+import type { S3Settings, ServiceSettings } from "./service-settings.ts";
 
 /** The environment variables through which the API, the worker and the CLI find the servers. */
 export function toServiceEnv(settings: ServiceSettings): Record<string, string> {
-  const { s3 } = settings;
+  return { MONGO_URL: settings.mongoUrl, REDIS_URL: settings.redisUrl, ...toS3Env(settings.s3) };
+}
+
+/** The S3 driver's variables for one S3 server. */
+export function toS3Env(s3: S3Settings): Record<string, string> {
   return {
-    MONGO_URL: settings.mongoUrl,
-    REDIS_URL: settings.redisUrl,
     STORAGE_DRIVER: "s3",
     S3_ENDPOINT: s3.endpoint,
     S3_REGION: s3.region,
