@@ -17,7 +17,7 @@ const WORKER_MAIN = fileURLToPath(new URL("../../../services/worker/src/main.ts"
 const BARE_RECEIVER = fileURLToPath(new URL("./bare-receiver.ts", import.meta.url));
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const COMPANY = "bench-speed";
-/** B1 runs each level as this many alternating rounds of service and baseline. */
+/** B1 runs each level as this many alternating rounds of service and baseline (each round at least one request a connection). */
 const ROUNDS = 4;
 
 /** CPU seconds a process has used so far (user + system), from /proc. */
@@ -118,7 +118,7 @@ export async function measureUploads(photo: Photo, stack: Stack, workDir: string
     const perProduct = 15;
     const warmUp = 10;
     // One run per level with the worker paused, then one at concurrency 8 with it running.
-    const products = await Promise.all(Array.from({ length: Math.ceil(((perLevel + ROUNDS + warmUp) * (levels.length + 1)) / perProduct) }, () => http.newProduct()));
+    const products = await Promise.all(Array.from({ length: Math.ceil(((Math.max(perLevel, ROUNDS * Math.max(...levels)) + ROUNDS + warmUp) * (levels.length + 1)) / perProduct) }, () => http.newProduct()));
     const multipart = multipartBody(photo);
     const { body, contentType } = multipart;
     const uploads = apiUploads({ baseUrl: api.baseUrl, key: stack.key, products, perProduct, body: multipart });
@@ -137,7 +137,7 @@ export async function measureUploads(photo: Photo, stack: Stack, workDir: string
         measured += amount;
         return run;
       };
-      const { service, baseline } = await alternatingRounds(ROUNDS, perLevel, measuredUploads, (amount) => receptions(concurrency, amount));
+      const { service, baseline } = await alternatingRounds(ROUNDS, Math.max(perLevel, ROUNDS * concurrency), measuredUploads, (amount) => receptions(concurrency, amount));
       const apiCpuMs = (apiCpuS * 1000) / measured;
       const inProcess = await closedLoop(perLevel, concurrency, (i) => writeFile(join(files, `${concurrency}-${i}.jpg`), photo.bytes));
       const writeFilePerS = round(perLevel / inProcess.wallS, 1);
@@ -155,7 +155,7 @@ export async function measureUploads(photo: Photo, stack: Stack, workDir: string
     // the two cores are shared with the image work).
     const worker = await startWorker(stack.env);
     try {
-      const { service, baseline } = await alternatingRounds(ROUNDS, perLevel, (amount) => uploads(8, amount), (amount) => receptions(8, amount));
+      const { service, baseline } = await alternatingRounds(ROUNDS, Math.max(perLevel, ROUNDS * 8), (amount) => uploads(8, amount), (amount) => receptions(8, amount));
       say(`B1 c=8, worker running: API ${JSON.stringify(service)}; bare receiver ${JSON.stringify(baseline)}`);
       rows.push({
         id: "B1",

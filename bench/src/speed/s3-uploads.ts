@@ -32,7 +32,7 @@ export async function measureUploadsToS3(photo: Photo, workDir: string, redisUrl
   try {
     const http = client(api.baseUrl, stack.key);
     const perProduct = 15;
-    const products = await Promise.all(Array.from({ length: Math.ceil(((perLevel + ROUNDS + 10) * levels.length) / perProduct) }, () => http.newProduct()));
+    const products = await Promise.all(Array.from({ length: Math.ceil(((Math.max(perLevel, ROUNDS * Math.max(...levels)) + ROUNDS + 10) * levels.length) / perProduct) }, () => http.newProduct()));
     const uploads = apiUploads({ baseUrl: api.baseUrl, key: stack.key, products, perProduct, body: multipartBody(photo) });
     let put = 0;
     const puts = (concurrency: number, amount: number) => closedRun(amount, concurrency, () => direct.put(`bench/${put++}.jpg`, photo.bytes, { contentType: "image/jpeg" }));
@@ -40,7 +40,7 @@ export async function measureUploadsToS3(photo: Photo, workDir: string, redisUrl
     await puts(1, 10);
     for (const concurrency of levels) {
       const cpuBefore = cpuSecondsOf(api.child.pid!);
-      const { service, baseline } = await alternatingRounds(ROUNDS, perLevel, (amount) => uploads(concurrency, amount), (amount) => puts(concurrency, amount));
+      const { service, baseline } = await alternatingRounds(ROUNDS, Math.max(perLevel, ROUNDS * concurrency), (amount) => uploads(concurrency, amount), (amount) => puts(concurrency, amount));
       const apiCpuMs = ((cpuSecondsOf(api.child.pid!) - cpuBefore) * 1000) / perLevel;
       say(`B1 S3 c=${concurrency}: API ${JSON.stringify(service)}; direct S3 PUT ${JSON.stringify(baseline)}`);
       rows.push({
