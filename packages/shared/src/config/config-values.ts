@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
 import { parseRateLimit, type RateLimit } from "../limits/rate-limit.ts";
-import { DURABILITIES, type Durability, STORE_KINDS, type StoreSettings } from "../store/store.ts";
+import { DEFAULT_DURABILITY, DURABILITIES, type Durability, STORE_KINDS, type StoreSettings } from "../store/store.ts";
 import type { ConfigReader, EnvMap } from "./config-reader.ts";
 
 /** Readers of the values that need more than ConfigReader's plain types: the store, budgets, secrets. */
 
 /** MongoDB when asked for, or when MONGO_URL is set and STORE is not; else the embedded SQLite file. */
-export function readStore(read: ConfigReader, env: EnvMap, timeoutMs: number): StoreSettings {
+export function readStore(read: ConfigReader, env: EnvMap, timeoutMs: number, durability: Durability): StoreSettings {
   const kind = read.oneOf("STORE", STORE_KINDS, env.MONGO_URL ? "mongodb" : "sqlite");
-  if (kind === "sqlite") return { kind, path: read.string("SQLITE_PATH", ".data/ingest.sqlite"), durability: readDurability(read) };
+  if (kind === "sqlite") return { kind, path: read.string("SQLITE_PATH", ".data/ingest.sqlite"), durability };
   return {
     kind,
     url: read.url("MONGO_URL", "mongodb://127.0.0.1:27017", ["mongodb:", "mongodb+srv:"]),
@@ -19,7 +19,7 @@ export function readStore(read: ConfigReader, env: EnvMap, timeoutMs: number): S
 
 /** DURABILITY (see Durability): `crash` unless asked for `power`. */
 export function readDurability(read: ConfigReader): Durability {
-  return read.oneOf("DURABILITY", DURABILITIES, "crash");
+  return read.oneOf("DURABILITY", DURABILITIES, DEFAULT_DURABILITY);
 }
 
 export function rateLimit(read: ConfigReader, name: string, fallback: string): RateLimit {

@@ -159,6 +159,8 @@ export function parseConfig(env: EnvMap): Config {
     .url("PUBLIC_BASE_URL", `http://127.0.0.1:${apiPort}/files`, ["http:", "https:"])
     .replace(/\/+$/, "");
   const cores = availableParallelism();
+  // One setting for both halves of a commit on one machine: the SQLite row and the folder's file.
+  const durability = readDurability(read);
   // Reliability (issue 11): per-tenant admission, a minimum upload rate, dependency deadlines.
   const reliability = {
     maxUploadsPerCompany: read.integer("API_MAX_UPLOADS_PER_COMPANY", 16, { min: 1, max: 10_000 }),
@@ -173,13 +175,13 @@ export function parseConfig(env: EnvMap): Config {
     shutdownTimeoutMs: read.integer("SHUTDOWN_TIMEOUT_MS", 10_000, { min: 0, max: 600_000 }),
     publicBaseUrl,
     dependencyTimeoutMs: reliability.dependencyTimeoutMs,
-    store: readStore(read, env, reliability.dependencyTimeoutMs),
+    store: readStore(read, env, reliability.dependencyTimeoutMs, durability),
     redis: { url: read.url("REDIS_URL", "redis://127.0.0.1:6379", ["redis:", "rediss:"]) },
     queue: { prefix: read.string("QUEUE_PREFIX", "bull") },
     storage: {
       driver,
       fsDir,
-      durability: readDurability(read),
+      durability,
       s3: {
         endpoint: read.optionalString("S3_ENDPOINT"),
         region: read.string("S3_REGION", "us-east-1"),

@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { copyFile, mkdir, open, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { contentTypeOfKey } from "../images/image-keys.ts";
-import type { Durability } from "../store/store.ts";
+import { DEFAULT_DURABILITY, type Durability } from "../store/store.ts";
 import { readBounded } from "./read-bounded.ts";
 import { isSafeKey, type ObjectSummary, type Storage } from "./storage.ts";
 
@@ -13,7 +13,7 @@ import { isSafeKey, type ObjectSummary, type Storage } from "./storage.ts";
  * durability `power` the file is fsynced before the rename and its folder after, so an object
  * that `put` said was written is still there after a power cut.
  */
-export function createFsStorage(rootDir: string, options: { durability: Durability } = { durability: "crash" }): Storage {
+export function createFsStorage(rootDir: string, options: { durability: Durability } = { durability: DEFAULT_DURABILITY }): Storage {
   const synced = options.durability === "power";
   const root = resolve(rootDir);
   const pathOf = (key: string): string => {

@@ -4,7 +4,6 @@ import type { StoreTransfer } from "./store-transfer.ts";
 export const STORE_KINDS = ["sqlite", "mongodb"] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
-/** Where the truth of what is referenced lives: which backend, and how to reach it. */
 /**
  * What a 201 outlives on one machine. `crash`: any process crash or kill (SQLite in WAL with
  * synchronous=NORMAL, object files renamed into place without fsync); `power`: a power cut or
@@ -13,7 +12,10 @@ export type StoreKind = (typeof STORE_KINDS)[number];
  */
 export const DURABILITIES = ["crash", "power"] as const;
 export type Durability = (typeof DURABILITIES)[number];
+/** What DURABILITY is when it is not set, and what an adapter opened without a setting gets. */
+export const DEFAULT_DURABILITY: Durability = "crash";
 
+/** Where the truth of what is referenced lives: which backend, and how to reach it. */
 export type StoreSettings =
   | { readonly kind: "sqlite"; readonly path: string; readonly durability?: Durability }
   | {

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { AppError, type Durability } from "@ingest/shared";
+import { AppError, DEFAULT_DURABILITY, type Durability } from "@ingest/shared";
 
 /**
  * How long a statement waits for another process's write lock before giving up. Transactions here
@@ -36,7 +36,7 @@ export interface SqliteDatabase {
   close(): void;
 }
 
-export function openSqliteDatabase(path: string, options: { durability: Durability } = { durability: "crash" }): SqliteDatabase {
+export function openSqliteDatabase(path: string, options: { durability: Durability } = { durability: DEFAULT_DURABILITY }): SqliteDatabase {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
   db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);

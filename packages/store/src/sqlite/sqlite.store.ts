@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { Durability, Store } from "@ingest/shared";
+import { DEFAULT_DURABILITY, type Durability, type Store } from "@ingest/shared";
 import { createSqliteCredentialRepository } from "./credentials.sqlite.ts";
 import { createSqliteIdempotencyRepository } from "./idempotency.sqlite.ts";
 import { createSqliteImageRepository } from "./images.sqlite.ts";
@@ -12,7 +12,7 @@ import { createSqliteWebhookRepository } from "./webhooks.sqlite.ts";
  * The embedded store (Node's built-in node:sqlite): one file, no server, for one machine. Every
  * query is on a primary key or an index (see packages/store/README.md).
  */
-export async function openSqliteStore(path: string, options: { durability: Durability } = { durability: "crash" }): Promise<Store> {
+export async function openSqliteStore(path: string, options: { durability: Durability } = { durability: DEFAULT_DURABILITY }): Promise<Store> {
   const absolute = path === ":memory:" ? path : resolve(path);
   const db = openSqliteDatabase(absolute, options);
   try {
