@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const tables = formatTables(runs, verdicts);
   process.stdout.write(`${tables}\n\nresults: ${file}\n`);
   if (args.has("update-readme")) {
-    const where = `Measured ${machine.at.slice(0, 10)} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, SQLite ${machine.sqlite} (load average at the start: ${machine.load}; other work was running). Command: \`pnpm bench:scale\`.`;
+    const where = `Measured ${machine.at.slice(0, 10)} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, SQLite ${machine.sqlite} (load average at the start: ${machine.load}). Command: \`pnpm bench:scale ${process.argv.slice(2).join(" ")}\`.`;
     updateReadme("bench:scale", `${where}\n${tables}`);
   }
   process.exitCode = verdicts.every((verdict) => verdict.met) ? 0 : 1;
