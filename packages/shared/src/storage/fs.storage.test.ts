@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { expectListingInKeyOrder } from "../../test/contracts/listing-order.contract.ts";
 import { createFsStorage } from "./fs.storage.ts";
+import { ObjectTooLargeError } from "./storage.ts";
 
 const dir = await mkdtemp(join(tmpdir(), "fs-storage-"));
 const storage = createFsStorage(dir);
@@ -42,6 +43,17 @@ describe("the filesystem adapter", () => {
     expect(await synced.getBuffer("c/products/p/images/f.png", 100)).toEqual(Buffer.from("fsynced"));
     expect(await synced.getBuffer("c/products/p/images/g.png", 100)).toEqual(Buffer.from("spooled and fsynced"));
     expect(existsSync(spooled)).toBe(false);
+  });
+
+  it("reads an object whole in one buffer, and refuses one past the limit, a folder or nothing", async () => {
+    const bytes = Buffer.alloc(300_000, 7);
+    await storage.put("c/products/p/images/big.png", bytes, { contentType: "image/png" });
+    const read = await storage.getBuffer("c/products/p/images/big.png", bytes.length);
+    expect(read?.equals(bytes)).toBe(true);
+    await expect(storage.getBuffer("c/products/p/images/big.png", bytes.length - 1)).rejects.toThrow(ObjectTooLargeError);
+    expect(await storage.getBuffer("c/products/p/images", 100)).toBeNull();
+    expect(await storage.getBuffer("c/products/p/images/none.png", 100)).toBeNull();
+    expect(await storage.getBuffer("c/products/p/images/big.png/inside.png", 100)).toBeNull();
   });
 
   it("refuses path traversal", async () => {

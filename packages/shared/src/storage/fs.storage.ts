@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { copyFile, mkdir, open, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, type FileHandle, mkdir, open, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { contentTypeOfKey } from "../images/image-keys.ts";
 import { DEFAULT_DURABILITY, type Durability } from "../store/store.ts";
-import { readBounded } from "./read-bounded.ts";
-import { isSafeKey, type ObjectSummary, type Storage } from "./storage.ts";
+import { isSafeKey, ObjectTooLargeError, type ObjectSummary, type Storage } from "./storage.ts";
 
 /**
  * Objects as files under one directory: the embedded default for a single machine. Writes go
@@ -26,9 +25,7 @@ export function createFsStorage(rootDir: string, options: { durability: Durabili
       const info = await stat(path);
       return info.isFile() ? info.size : null;
     } catch (error) {
-      // Missing, or a path through a file (`a.png/b.png`): no such object either way.
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" || code === "ENOTDIR" || code === "ENAMETOOLONG") return null;
+      if (isMissing(error)) return null;
       throw error;
     }
   };
@@ -69,8 +66,18 @@ export function createFsStorage(rootDir: string, options: { durability: Durabili
     },
 
     async getBuffer(key, maxBytes) {
-      const object = await this.get(key);
-      return object ? readBounded(object.body, key, maxBytes) : null;
+      let handle: FileHandle;
+      try {
+        handle = await open(pathOf(key), "r");
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
+      try {
+        return await readWhole(handle, key, maxBytes);
+      } finally {
+        await handle.close();
+      }
     },
 
     async exists(key) {
@@ -92,6 +99,45 @@ export function createFsStorage(rootDir: string, options: { durability: Durabili
 
     close() {},
   };
+}
+
+/** Missing, or a path through a file (`a.png/b.png`): no such object either way. */
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOENT" || code === "ENOTDIR" || code === "ENAMETOOLONG";
+}
+
+/**
+ * An open file's bytes in one buffer of its size, read with as few calls as the kernel allows:
+ * a stream would take 64 KiB a trip to the thread pool and copy every chunk once more to join
+ * them, which for the worker's originals cost more than the reading itself. A file that grows
+ * while it is read past `maxBytes` is refused like one that was too large to begin with; a folder
+ * is no object (null).
+ */
+async function readWhole(handle: FileHandle, key: string, maxBytes: number): Promise<Buffer | null> {
+  const info = await handle.stat();
+  if (!info.isFile()) return null;
+  if (info.size > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
+  // One byte of room past the size seen, to notice a file that grew.
+  const buffer = Buffer.allocUnsafe(info.size + 1);
+  let length = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+    if (bytesRead === 0) return buffer.subarray(0, length);
+    length += bytesRead;
+    if (length === buffer.length) break;
+  }
+  if (length > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
+  // It grew: read the rest as it comes, bounded.
+  const chunks = [buffer];
+  for (;;) {
+    const more = Buffer.allocUnsafe(64 * 1024);
+    const { bytesRead } = await handle.read(more, 0, more.length, null);
+    if (bytesRead === 0) return Buffer.concat(chunks, length);
+    length += bytesRead;
+    if (length > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
+    chunks.push(more.subarray(0, bytesRead));
+  }
 }
 
 /**

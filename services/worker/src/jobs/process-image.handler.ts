@@ -128,7 +128,7 @@ export async function processImage({ imageId }: ProcessImagePayload, deps: Proce
       deps.storage.put(derivative.key, data, { contentType: contentTypeOfKey(derivative.key), cacheControl: DERIVATIVE_CACHE_CONTROL }),
     ),
   );
-  if (!output.original.equals(verified.bytes)) await deps.storage.put(image.key, output.original, { contentType: image.contentType, cacheControl: ORIGINAL_CACHE_CONTROL });
+  if (output.original !== verified.bytes && !output.original.equals(verified.bytes)) await deps.storage.put(image.key, output.original, { contentType: image.contentType, cacheControl: ORIGINAL_CACHE_CONTROL });
 
   const marked = await deps.images.markReady(image.id, {
     width: output.width,
@@ -227,8 +227,9 @@ async function cleanOriginal(bytes: Buffer, decoded: DecodedImage, codec: ImageC
     const stripped = stripMetadata(bytes, decoded.format);
     // The strippers copy every pixel-bearing segment or chunk verbatim, so the stripped file
     // decodes to the pixels just verified as long as its structure holds: the decoder's own header
-    // parse must see the same format and shape, and it is not decoded a second time.
-    if (stripped && (await keepsShape(bytes, stripped, decoded, codec, deadline))) {
+    // parse must see the same format and shape, and it is not decoded a second time. A file that
+    // had nothing to strip comes back as itself: those are the bytes just decoded.
+    if (stripped && (stripped === bytes || (await keepsShape(bytes, stripped, decoded, codec, deadline)))) {
       return { data: stripped, width: decoded.width, height: decoded.height, pixels: decoded.pixels };
     }
   }

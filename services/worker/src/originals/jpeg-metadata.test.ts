@@ -34,6 +34,8 @@ describe("stripJpegMetadata", () => {
   it("is a fixed point: stripping a stripped file changes nothing", async () => {
     const once = stripJpegMetadata(await jpegWithEverything())!;
     expect(stripJpegMetadata(once)!.equals(once)).toBe(true);
+    // Nothing to drop: the file itself comes back, not a copy of it.
+    expect(stripJpegMetadata(once)).toBe(once);
   });
 
   it("keeps the ICC profile and Adobe segment, drops a JFIF thumbnail", async () => {

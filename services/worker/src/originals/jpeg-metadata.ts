@@ -1,4 +1,5 @@
 import { endOfEntropyData } from "../images/jpeg-entropy-data.ts";
+import { joinedParts } from "./joined-parts.ts";
 
 /**
  * Drops every JPEG segment that is not needed to decode the pixels and their colours: EXIF
@@ -10,7 +11,7 @@ import { endOfEntropyData } from "../images/jpeg-entropy-data.ts";
  * profile (APP2) and Adobe's APP14 (it says how to read CMYK and RGB-coded files).
  * Returns null when the bytes are not well-formed segments up to an end marker.
  */
-export function stripJpegMetadata(bytes: Uint8Array): Buffer | null {
+export function stripJpegMetadata(bytes: Buffer): Buffer | null {
   if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
   const parts: Uint8Array[] = [bytes.subarray(0, 2)];
   let offset = 2;
@@ -23,7 +24,7 @@ export function stripJpegMetadata(bytes: Uint8Array): Buffer | null {
     }
     if (marker === 0xd9) {
       parts.push(bytes.subarray(offset, offset + 2));
-      return Buffer.concat(parts);
+      return joinedParts(bytes, parts);
     }
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) return null; // not expected between segments
     if (offset + 4 > bytes.length) return null;

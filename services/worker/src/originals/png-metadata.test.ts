@@ -32,6 +32,17 @@ describe("stripPngMetadata", () => {
     expect(stripPngMetadata(output)!.equals(output)).toBe(true);
   });
 
+  it("gives a clean file back as itself, not a copy, with its pHYs (the pixels' aspect ratio) kept", async () => {
+    const plain = await sharp({ create: { width: 4, height: 4, channels: 3, background: "red" } }).png().toBuffer();
+    const density = Buffer.from([0, 0, 0x2e, 0x23, 0, 0, 0x2e, 0x23, 1]); // 11,811 pixels a metre (300 dpi)
+    const png = Buffer.concat([plain.subarray(0, 33), chunk("pHYs", density), plain.subarray(33)]);
+    expect(stripPngMetadata(png)).toBe(png);
+    const withText = Buffer.concat([png.subarray(0, 33), chunk("tEXt", Buffer.from("Author\0Someone", "latin1")), png.subarray(33)]);
+    const stripped = stripPngMetadata(withText)!;
+    expect(stripped).not.toBe(withText);
+    expect(stripped.equals(png)).toBe(true);
+  });
+
   it("gives null without IEND or signature", async () => {
     const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: "red" } }).png().toBuffer();
     expect(stripPngMetadata(png.subarray(0, png.length - 12))).toBeNull();
