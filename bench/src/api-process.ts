@@ -14,7 +14,9 @@ export interface RunningApi {
 /** The API as `pnpm start` runs it, on a free loopback port, quiet; resolves once /readyz says 200. */
 export async function startApi(env: Record<string, string>): Promise<RunningApi> {
   const port = await findFreePort();
-  const child = spawn(process.execPath, [API_MAIN], {
+  // BENCH_CPU_PROF_DIR=<folder>: the API writes a V8 CPU profile there when it stops (--cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, API_MAIN], {
     env: { PATH: process.env.PATH ?? "", ...env, API_HOST: "127.0.0.1", API_PORT: String(port), LOG_LEVEL: "warn", PUBLIC_BASE_URL: `http://127.0.0.1:${port}/files` },
     stdio: ["ignore", "ignore", "pipe"],
   });

@@ -6,7 +6,7 @@ import { MALFORMED_MULTIPART_MESSAGE } from "../errors/error-messages.ts";
 import { createUploadSource } from "./multipart-file.reader.ts";
 
 // The stuck reads never reach a file part, so nothing is ever written to the spool folder.
-const OPTIONS = { maxBytes: 1024, spoolDir: tmpdir(), acceptsDeclaredType: () => true };
+const OPTIONS = { maxBytes: 1024, spoolDir: tmpdir(), sha256: false, acceptsDeclaredType: () => true };
 const MALFORMED = { message: MALFORMED_MULTIPART_MESSAGE };
 
 /**

@@ -73,7 +73,7 @@ function readSingleFile(request: FastifyRequest, options: ReadFileOptions, minRa
     // Writing the file to its spool is the one real I/O in that: the check waits for it first.
     let spooling: Promise<unknown> | null = null;
     const onEnd = (): void => {
-      setImmediate(() => (spooling ? void spooling.finally(onEnd) : settle(malformedMultipart())));
+      setImmediate(() => (spooling ? void spooling.finally(onEnd) : settled || settle(malformedMultipart())));
     };
     const onClose = (): void => (raw.complete ? onEnd() : settle(malformedMultipart()));
     const onError = (error: Error): void => settle(malformedMultipart(error));
@@ -117,7 +117,7 @@ function readSingleFile(request: FastifyRequest, options: ReadFileOptions, minRa
           part.file.resume();
           throw unsupportedType();
         }
-        const collecting = collect(part.file, options.maxBytes, options.spoolDir);
+        const collecting = collect(part.file, options);
         spooling = collecting.catch(() => {});
         const body = await collecting;
         spooling = null;
@@ -164,9 +164,9 @@ class SpoolFailure extends Error {}
  * rest of the part. So the limit event, our own count, and `truncated` at the end each fail the
  * upload. Every failure deletes the spool file.
  */
-function collect(file: MultipartFile["file"], maxBytes: number, spoolDir: string): Promise<SpooledBody> {
+function collect(file: MultipartFile["file"], { maxBytes, spoolDir, sha256 }: ReadFileOptions): Promise<SpooledBody> {
   return new Promise((resolve, reject) => {
-    const spool = openSpool(spoolDir);
+    const spool = openSpool(spoolDir, { hash: sha256 });
     let total = 0;
     let failed = false;
     let writing: Promise<void> = Promise.resolve();

@@ -16,7 +16,7 @@ describe("the upload spool", () => {
     const dir = prepareSpoolDir(root);
     const body = Buffer.alloc(3 * SNIFF_BYTES, 7);
     body[0] = 1;
-    const spool = openSpool(dir);
+    const spool = openSpool(dir, { hash: true });
     for (let offset = 0; offset < body.length; offset += 1000) await spool.write(body.subarray(offset, offset + 1000));
     const spooled = await spool.finish();
     expect(spooled.size).toBe(body.length);
@@ -30,7 +30,7 @@ describe("the upload spool", () => {
   it("gathers small chunks into writes of SPOOL_WRITE_BYTES, and keeps every byte in order", async () => {
     const dir = prepareSpoolDir(root);
     const body = Buffer.from(Array.from({ length: 3 * SPOOL_WRITE_BYTES + 12_345 }, (_, i) => (i * 31) % 251));
-    const spool = openSpool(dir);
+    const spool = openSpool(dir, { hash: true });
     let waits = 0;
     for (let offset = 0; offset < body.length; offset += 4096) {
       const wait = spool.write(body.subarray(offset, offset + 4096));
@@ -47,9 +47,20 @@ describe("the upload spool", () => {
     await spooled.discard();
   });
 
+  it("keeps no sha256 when none is asked for (an upload without an Idempotency-Key)", async () => {
+    const dir = prepareSpoolDir(root);
+    const body = Buffer.alloc(SPOOL_WRITE_BYTES + 1, 3);
+    const spool = openSpool(dir, { hash: false });
+    await spool.write(body);
+    const spooled = await spool.finish();
+    expect(spooled.sha256).toBeNull();
+    expect(readFileSync(spooled.path)).toEqual(body);
+    await spooled.discard();
+  });
+
   it("an aborted spool leaves no file", async () => {
     const dir = prepareSpoolDir(root);
-    const spool = openSpool(dir);
+    const spool = openSpool(dir, { hash: false });
     await spool.write(Buffer.from("half a body"));
     await spool.abort();
     await spool.abort();

@@ -14,7 +14,8 @@ export interface SpooledBody {
   readonly size: number;
   /** The first SNIFF_BYTES bytes (fewer for a smaller file). */
   readonly head: Buffer;
-  readonly sha256: string;
+  /** The body's sha256 (hex) when the spool was asked for it (an Idempotency-Key's fingerprint), else null. */
+  readonly sha256: string | null;
   discard(): Promise<void>;
 }
 
@@ -27,28 +28,33 @@ export interface SpoolWriter {
 }
 
 /**
- * The body's chunks are gathered up to this many bytes and written with one call: busboy hands
- * over dozens of small chunks a megabyte, and each write is a trip to libuv's thread pool that
- * cost the event loop more than the bytes themselves. At most this much of a body is in memory.
+ * The body's chunks are gathered up to this many bytes and written with one call (a writev of
+ * the chunks as they came, not a copy joining them): busboy hands over dozens of small chunks a
+ * megabyte, and each write is a trip to libuv's thread pool that cost the event loop more than
+ * the bytes themselves. At most this much of a body waits in memory.
  */
 export const SPOOL_WRITE_BYTES = 256 * 1024;
 
-export function openSpool(dir: string): SpoolWriter {
+/**
+ * A spool file for one upload. `hash`: keep a running sha256 of the body (what an
+ * Idempotency-Key's fingerprint needs; without one nothing reads it, and it was a tenth of the
+ * API's work an upload).
+ */
+export function openSpool(dir: string, options: { hash: boolean }): SpoolWriter {
   const path = join(dir, `${randomUUID()}.upload`);
-  const out = createWriteStream(path, { flags: "wx", mode: 0o644 });
-  const hash = createHash("sha256");
+  // The stream's buffer holds what is gathered until the flush, so it must take it all.
+  const out = createWriteStream(path, { flags: "wx", mode: 0o644, highWaterMark: SPOOL_WRITE_BYTES });
+  const hash = options.hash ? createHash("sha256") : null;
   const head = Buffer.alloc(SNIFF_BYTES);
   let headLength = 0;
   let size = 0;
-  let pending: Buffer[] = [];
   let pendingBytes = 0;
-  /** Writes what is gathered; false when the file stream asks to wait for its drain. */
+  /** Writes what is gathered as one writev; false when the file stream asks to wait for its drain. */
   const flush = (): boolean => {
     if (pendingBytes === 0) return true;
-    const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-    pending = [];
     pendingBytes = 0;
-    return out.write(chunk);
+    out.uncork();
+    return out.writableLength < out.writableHighWaterMark;
   };
   let failure: Error | null = null;
   out.on("error", (error) => {
@@ -63,8 +69,9 @@ export function openSpool(dir: string): SpoolWriter {
       if (failure) return Promise.reject(failure);
       if (headLength < SNIFF_BYTES) headLength += chunk.copy(head, headLength, 0, Math.min(chunk.length, SNIFF_BYTES - headLength));
       size += chunk.length;
-      hash.update(chunk);
-      pending.push(chunk);
+      hash?.update(chunk);
+      if (pendingBytes === 0) out.cork();
+      out.write(chunk);
       pendingBytes += chunk.length;
       if (pendingBytes < SPOOL_WRITE_BYTES || flush()) return null;
       return new Promise<void>((resolve, reject) => {
@@ -84,10 +91,10 @@ export function openSpool(dir: string): SpoolWriter {
         out.end(() => resolve());
       });
       await closed();
-      return { path, size, head: Buffer.from(head.subarray(0, headLength)), sha256: hash.digest("hex"), discard };
+      return { path, size, head: Buffer.from(head.subarray(0, headLength)), sha256: hash?.digest("hex") ?? null, discard };
     },
     async abort() {
-      pending = [];
+      pendingBytes = 0;
       out.destroy();
       await closed();
       await discard();

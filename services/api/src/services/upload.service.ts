@@ -180,11 +180,17 @@ export function createUploadService(deps: {
       const { product, release } = await admit(principal, productId, source, idempotencyKey);
       let claim: IdempotencyClaim | undefined;
       try {
-        const file = await source.readFile({ maxBytes: MAX_FILE_BYTES, spoolDir: deps.spoolDir, acceptsDeclaredType: (type) => ACCEPTED_DECLARED_TYPES.has(type) });
+        const file = await source.readFile({
+          maxBytes: MAX_FILE_BYTES,
+          spoolDir: deps.spoolDir,
+          // Only a fingerprint reads it: the worker records the sha256 of the original it serves.
+          sha256: idempotencyKey !== undefined,
+          acceptsDeclaredType: (type) => ACCEPTED_DECLARED_TYPES.has(type),
+        });
         try {
           if (file.body.size === 0) throw emptyFile();
           if (idempotencyKey !== undefined) {
-            const decision = await deps.idempotency.decide(principal.companyId, idempotencyKey, product.id, file.body.sha256, log);
+            const decision = await deps.idempotency.decide(principal.companyId, idempotencyKey, product.id, hashOf(file), log);
             if (decision.kind === "replay") return { replayed: true, response: decision.response };
             claim = decision.claim;
           }
@@ -205,4 +211,10 @@ export function createUploadService(deps: {
       }
     },
   };
+}
+
+/** The sha256 the spool was asked for. */
+function hashOf(file: ReceivedFile): string {
+  if (file.body.sha256 === null) throw new Error("the upload was spooled without its sha256");
+  return file.body.sha256;
 }

@@ -1,0 +1,15 @@
+import { spawn } from "node:child_process";
+import { readFileSync, mkdirSync } from "node:fs";
+import autocannon from "autocannon";
+import { multipartBody } from "/work/main/bench/src/speed/upload-load.ts";
+mkdirSync("/tmp/bare-out", { recursive: true });
+const child = spawn(process.execPath, ["/work/main/bench/src/speed/bare-receiver.ts", "/tmp/bare-out"], { stdio: ["ignore", "pipe", "inherit"] });
+const port = await new Promise<string>((r) => child.stdout!.once("data", (d) => r(String(d).trim())));
+const photo = { name: "x", format: "jpeg" as const, width: 2000, height: 1500, bytes: readFileSync("/tmp/photos/jpeg1mb.jpeg") };
+const { body, contentType } = multipartBody(photo);
+const cpu = () => { const f = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" "); return (Number(f[11]) + Number(f[12])) * 10; };
+const before = cpu(); const t = performance.now(); const c0 = process.cpuUsage();
+const r = await autocannon({ url: `http://127.0.0.1:${port}`, connections: 8, amount: 800, requests: [{ method: "POST", headers: { "content-type": contentType }, body }] });
+const ms = cpu() - before;
+const c1 = process.cpuUsage(c0); console.log("client cpu ms/upload", (c1.user + c1.system) / 1000 / 800); console.log("perS", 800 / ((performance.now() - t) / 1000), "cpu ms/upload", ms / 800, r["2xx"]);
+child.kill("SIGTERM");
