@@ -29,9 +29,18 @@ describe("the filesystem adapter", () => {
   it("moves a spooled body into place instead of copying it", async () => {
     const spooled = join(dir, "..", `spooled-${Date.now()}.upload`);
     await writeFile(spooled, "spooled bytes");
-    await storage.put("c/products/p/images/s.png", { path: spooled, size: 13 }, { contentType: "image/png" });
+    let moved = false;
+    const body = {
+      path: spooled,
+      size: 13,
+      moved: () => {
+        moved = true;
+      },
+    };
+    await storage.put("c/products/p/images/s.png", body, { contentType: "image/png" });
     expect(await storage.getBuffer("c/products/p/images/s.png", 100)).toEqual(Buffer.from("spooled bytes"));
     expect(existsSync(spooled)).toBe(false);
+    expect(moved).toBe(true);
   });
 
   it("writes and moves objects the same way when each one is fsynced (DURABILITY=power)", async () => {

@@ -40,6 +40,7 @@ export function createFsStorage(rootDir: string, options: { durability: Durabili
         try {
           if (synced) await fsyncFile(body.path);
           await inFolder(path, () => rename(body.path, path));
+          body.moved?.();
           if (synced) await fsyncFile(dirname(path));
           return;
         } catch (error) {

@@ -20,11 +20,13 @@ export interface ObjectSummary {
  */
 /**
  * A body waiting in a local file (an upload's spool). The adapter may move the file into place
- * (the folder store renames it); the caller deletes whatever is left at the path afterwards.
+ * (the folder store renames it) and then calls `moved`; the caller deletes whatever is left at the
+ * path afterwards, and knows from `moved` that nothing is.
  */
 export interface FileBody {
   readonly path: string;
   readonly size: number;
+  moved?(): void;
 }
 
 export interface Storage {

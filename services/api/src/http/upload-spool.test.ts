@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,6 +56,21 @@ describe("the upload spool", () => {
     expect(spooled.sha256).toBeNull();
     expect(readFileSync(spooled.path)).toEqual(body);
     await spooled.discard();
+  });
+
+  it("once the storage has moved the file away, discarding it asks nothing of the file system", async () => {
+    const dir = prepareSpoolDir(root);
+    const spool = openSpool(dir, { hash: false });
+    await spool.write(Buffer.from("a body"));
+    const spooled = await spool.finish();
+    const elsewhere = join(root, "moved-into-place");
+    renameSync(spooled.path, elsewhere);
+    spooled.moved();
+    // Something new at the old path would be deleted by an unlink; it is left alone.
+    writeFileSync(spooled.path, "not ours");
+    await spooled.discard();
+    expect(readFileSync(spooled.path, "utf8")).toBe("not ours");
+    expect(readFileSync(elsewhere, "utf8")).toBe("a body");
   });
 
   it("an aborted spool leaves no file", async () => {

@@ -16,6 +16,8 @@ export interface SpooledBody {
   readonly head: Buffer;
   /** The body's sha256 (hex) when the spool was asked for it (an Idempotency-Key's fingerprint), else null. */
   readonly sha256: string | null;
+  /** Told by the storage that took the file away (renamed it into place): discard has nothing to do. */
+  moved(): void;
   discard(): Promise<void>;
 }
 
@@ -60,8 +62,16 @@ export function openSpool(dir: string, options: { hash: boolean }): SpoolWriter 
   out.on("error", (error) => {
     failure = error;
   });
-  // Usually the file is gone by now (the folder store moved it into place): one unlink, no lstat.
-  const discard = () => unlink(path).catch((error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? undefined : Promise.reject(error)));
+  let gone = false;
+  // One unlink, no lstat, and none at all once the folder store has moved the file into place.
+  const discard = async () => {
+    if (gone) return;
+    await unlink(path).catch((error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? undefined : Promise.reject(error)));
+    gone = true;
+  };
+  const moved = () => {
+    gone = true;
+  };
   const closed = () => new Promise<void>((resolve) => (out.closed ? resolve() : out.once("close", () => resolve())));
 
   return {
@@ -91,7 +101,7 @@ export function openSpool(dir: string, options: { hash: boolean }): SpoolWriter 
         out.end(() => resolve());
       });
       await closed();
-      return { path, size, head: Buffer.from(head.subarray(0, headLength)), sha256: hash?.digest("hex") ?? null, discard };
+      return { path, size, head: Buffer.from(head.subarray(0, headLength)), sha256: hash?.digest("hex") ?? null, moved, discard };
     },
     async abort() {
       pendingBytes = 0;

@@ -108,7 +108,7 @@ export function createUploadService(deps: {
     let stored = false;
     try {
       // Until the worker has rewritten it without metadata, no cache (CDN or bucket) may keep it.
-      await storage.put(key, { path: file.body.path, size: file.body.size }, { contentType, cacheControl: REVALIDATE });
+      await storage.put(key, file.body, { contentType, cacheControl: REVALIDATE });
       stored = true;
       appended = await append(product, { url, imageId });
     } catch (error) {
