@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import {
   contentTypeOfKey,
   type Derivative,
@@ -273,5 +273,5 @@ async function rejectImage(image: ImageRecord, rejection: ImageRejection, deps: 
 }
 
 function sha256(data: Buffer): string {
-  return createHash("sha256").update(data).digest("hex");
+  return hash("sha256", data, "hex");
 }
