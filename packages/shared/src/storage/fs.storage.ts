@@ -111,34 +111,22 @@ function isMissing(error: unknown): boolean {
 /**
  * An open file's bytes in one buffer of its size, read with as few calls as the kernel allows:
  * a stream would take 64 KiB a trip to the thread pool and copy every chunk once more to join
- * them, which for the worker's originals cost more than the reading itself. A file that grows
- * while it is read past `maxBytes` is refused like one that was too large to begin with; a folder
- * is no object (null).
+ * them, which for the worker's originals cost more than the reading itself. Objects are replaced
+ * by a rename, never grown in place, and the handle keeps the file it opened: its size holds. A
+ * folder is no object (null).
  */
 async function readWhole(handle: FileHandle, key: string, maxBytes: number): Promise<Buffer | null> {
   const info = await handle.stat();
   if (!info.isFile()) return null;
   if (info.size > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
-  // One byte of room past the size seen, to notice a file that grew.
-  const buffer = Buffer.allocUnsafe(info.size + 1);
+  const buffer = Buffer.allocUnsafe(info.size);
   let length = 0;
-  for (;;) {
+  while (length < buffer.length) {
     const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-    if (bytesRead === 0) return buffer.subarray(0, length);
+    if (bytesRead === 0) break;
     length += bytesRead;
-    if (length === buffer.length) break;
   }
-  if (length > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
-  // It grew: read the rest as it comes, bounded.
-  const chunks = [buffer];
-  for (;;) {
-    const more = Buffer.allocUnsafe(64 * 1024);
-    const { bytesRead } = await handle.read(more, 0, more.length, null);
-    if (bytesRead === 0) return Buffer.concat(chunks, length);
-    length += bytesRead;
-    if (length > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
-    chunks.push(more.subarray(0, bytesRead));
-  }
+  return buffer.subarray(0, length);
 }
 
 /**

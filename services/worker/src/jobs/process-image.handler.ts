@@ -128,7 +128,7 @@ export async function processImage({ imageId }: ProcessImagePayload, deps: Proce
       deps.storage.put(derivative.key, data, { contentType: contentTypeOfKey(derivative.key), cacheControl: DERIVATIVE_CACHE_CONTROL }),
     ),
   );
-  if (output.original !== verified.bytes && !output.original.equals(verified.bytes)) await deps.storage.put(image.key, output.original, { contentType: image.contentType, cacheControl: ORIGINAL_CACHE_CONTROL });
+  if (!output.original.equals(verified.bytes)) await deps.storage.put(image.key, output.original, { contentType: image.contentType, cacheControl: ORIGINAL_CACHE_CONTROL });
 
   const marked = await deps.images.markReady(image.id, {
     width: output.width,
