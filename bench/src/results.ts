@@ -30,13 +30,17 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-/** Writes `bench/results/<name>-<timestamp>.json` and `<name>-latest.json`; returns the first. */
-export function writeResults(name: string, data: unknown): string {
+/**
+ * Writes `bench/results/<name>-<timestamp>.json` and `<name>-latest.json`; returns the first.
+ * A partial run (some phases only) writes `<name>-partial-<timestamp>.json` alone (git ignores
+ * it): `-latest` stays the last complete run.
+ */
+export function writeResults(name: string, data: unknown, options: { partial?: boolean } = {}): string {
   mkdirSync(RESULTS, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const file = join(RESULTS, `${name}-${stamp}.json`);
+  const file = join(RESULTS, `${name}-${options.partial ? "partial-" : ""}${stamp}.json`);
   const text = `${JSON.stringify(data, null, 2)}\n`;
   writeFileSync(file, text);
-  writeFileSync(join(RESULTS, `${name}-latest.json`), text);
+  if (!options.partial) writeFileSync(join(RESULTS, `${name}-latest.json`), text);
   return file;
 }

@@ -193,7 +193,7 @@ async function measureReconcile(site: Site, passes: number) {
   redis.on("error", () => {});
   const queue = createJobQueue(redis, site.env.QUEUE_PREFIX!);
   const config = parseConfig(site.env);
-  const storage = createStorage(config.storage);
+  const storage = await createStorage(config.storage);
   try {
     const deps = { ...site.store.repositories, storage, queue, settings: workerSettingsFrom(config), log: quiet };
     await closeOpenIntents(site.store); // the benchmark's own uploads (no worker runs here)

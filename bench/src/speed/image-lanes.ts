@@ -78,7 +78,7 @@ async function worker(bytes: Buffer, format: ImageFormat): Promise<LaneFigures> 
   const config = parseConfig(env);
   configureSharp({ concurrency: config.worker.sharpConcurrency });
   const store = await openStore(config.store);
-  const storage = createStorage(config.storage);
+  const storage = await createStorage(config.storage);
   const { images, products } = store.repositories;
   const quiet = { info() {}, warn() {}, error() {} };
   // No webhook endpoint exists here: the verdict costs the one indexed read a company without webhooks pays.

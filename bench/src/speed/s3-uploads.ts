@@ -1,4 +1,4 @@
-import { createS3Storage } from "@ingest/shared";
+import { createS3Storage } from "@ingest/shared/storage/s3";
 import { startMinioServer, toS3Env } from "@ingest/provision";
 import { startApi } from "../api-process.ts";
 import { closedLoop, round } from "../measure.ts";

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     await phase("B1", async () => measureUploads(photos.jpeg1mb, await prepareStack(work, redisUrl, "b1"), work, [1, 8, 32], B1_COUNT));
     // The same upload path with the S3 driver, against a direct PUT to a local MinIO (when installed).
     await phase("B1S3", () => measureUploadsToS3(photos.jpeg1mb, work, redisUrl, [8, 32], B1_COUNT));
-    await phase("B2", async () => measureUploadMemory(photos.jpeg4mb, await prepareStack(work, redisUrl, "b2"), 64));
+    await phase("B2", async () => measureUploadMemory(photos.jpeg4mb, await prepareStack(work, redisUrl, "b2"), 64, work));
     await phase("B4", async () => {
       // The highest rate the worker sustains is its B3 throughput on the same file, measured above.
       const sustained = rows.find((row) => row.id === "B3" && row.what.startsWith(photos.jpeg1mb.name))?.service.imagesPerS as number | undefined;
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   }
   const versions = { sharp: sharp.versions.sharp, libvips: sharp.versions.vips, node: process.version };
   const settings = { lanes: LANES, b3Count: B3_COUNT, b6Count: B6_COUNT, b1Count: B1_COUNT, b4Seconds: B4_SECONDS, store: "sqlite", storage: "fs" };
-  const file = writeResults("speed", { machine: machineInfo(), versions, settings, loadAverageAtEachPhase: loads, rows });
+  const file = writeResults("speed", { machine: machineInfo(), versions, settings, loadAverageAtEachPhase: loads, rows }, { partial: args.has("only") });
   const table = formatTable(rows);
   const machine = machineInfo();
   process.stdout.write(`${table}\n\nmachine: ${machine.cpu}, ${machine.cores} cores; load average at each phase: ${JSON.stringify(loads)}\nresults: ${file}\n`);

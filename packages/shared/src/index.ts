@@ -25,7 +25,6 @@ export * from "./redis/redis-client.ts";
 export * from "./repositories.ts";
 export * from "./storage/create-storage.ts";
 export * from "./storage/fs.storage.ts";
-export * from "./storage/s3.storage.ts";
 export * from "./storage/storage.ts";
 export * from "./store/store.ts";
 export * from "./store/store-transfer.ts";

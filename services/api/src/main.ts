@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   // Redis may be away at start: the API still serves reads, readiness says so, uploads still commit.
   const redis = createRedis(config.redis.url, "request");
   redis.on("error", (error: Error) => logger.warn({ err: error.message }, "redis unavailable"));
-  const storage = createStorage(config.storage);
+  const storage = await createStorage(config.storage);
   const queue = createJobQueue(redis, config.queue.prefix, config.operators.jobRetention, tracing?.queueTelemetry);
   // The limiter's own client: a stalled Redis may delay a request by this timeout, not by seconds.
   const rateLimitRedis = createRedis(config.redis.url, "request", { commandTimeoutMs: config.operators.rateLimit.redisTimeoutMs });

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const blockingRedis = createRedis(config.redis.url, "blocking");
   const requestRedis = createRedis(config.redis.url, "request");
   for (const redis of [blockingRedis, requestRedis]) redis.on("error", () => {}); // readiness reports outages
-  const storage = createStorage(config.storage);
+  const storage = await createStorage(config.storage);
   const queue = createJobQueue(requestRedis, config.queue.prefix, config.operators.jobRetention, tracing?.queueTelemetry);
   const inspector = createQueueInspector(requestRedis, config.queue.prefix);
   const metrics = createWorkerMetrics({ queueStats: () => inspector.stats() });

@@ -1,5 +1,4 @@
-/** `@ingest/shared/storage`: the Storage port and both adapters (loads the AWS SDK). */
+/** `@ingest/shared/storage`: the Storage port and the folder adapter; the S3 one is `@ingest/shared/storage/s3` (it loads the AWS SDK). */
 export * from "./create-storage.ts";
 export * from "./fs.storage.ts";
-export * from "./s3.storage.ts";
 export * from "./storage.ts";

@@ -29,7 +29,7 @@ const app = await createApp(
     store: { ...store, repositories: { ...store.repositories, products } },
     redis,
     rateLimitRedis,
-    storage: createStorage(config.storage),
+    storage: await createStorage(config.storage),
     queue: createJobQueue(redis, config.queue.prefix, config.operators.jobRetention),
     jwks: await loadJwks(config.api.oauth),
   },

@@ -72,7 +72,7 @@ export async function startTestApp(
   const repositories = store.repositories;
   const redis = createRedis(config.redis.url, "request");
   redis.on("error", () => {});
-  const storage = createStorage(config.storage);
+  const storage = await createStorage(config.storage);
   const queue = createJobQueue(redis, config.queue.prefix, config.operators.jobRetention);
   const rateLimitRedis = createRedis(config.redis.url, "request", { commandTimeoutMs: config.operators.rateLimit.redisTimeoutMs });
   rateLimitRedis.on("error", () => {});

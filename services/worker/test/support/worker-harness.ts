@@ -79,7 +79,7 @@ export async function createHarness(label: string, overrides: Record<string, str
 
   const store = await openStore(config.store);
   const { repositories } = store;
-  const storage = createStorage(config.storage);
+  const storage = await createStorage(config.storage);
   const redis = createRedis(config.redis.url, "request");
   redis.on("error", () => {});
   await whenRedisReady(redis, 10_000);

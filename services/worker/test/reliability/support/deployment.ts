@@ -120,7 +120,7 @@ export async function startDeployment(label: string, store: "sqlite" | "mongodb"
     viewStore = await openStore(config.store);
     const connection = createRedis(config.redis.url, "request");
     connection.on("error", () => {});
-    view = { repositories: viewStore.repositories, storage: createStorage(config.storage), queue: createJobQueue(connection, config.queue.prefix), redis: connection };
+    view = { repositories: viewStore.repositories, storage: await createStorage(config.storage), queue: createJobQueue(connection, config.queue.prefix), redis: connection };
     return view;
   };
 
