@@ -184,7 +184,8 @@ async function rssDuring<T>(pid: number, work: () => Promise<T>): Promise<{ idle
     peak = Math.max(peak, rssMiBOf(pid));
   }, 10);
   try {
-    return { idle, peak, result: await work() };
+    const result = await work();
+    return { idle, peak, result };
   } finally {
     clearInterval(sampler);
   }
