@@ -47,6 +47,17 @@ describe("the upload spool", () => {
     await spooled.discard();
   });
 
+  it("keeps every byte in order for a caller that writes on without waiting (a buffer still being written is never reused)", async () => {
+    const dir = prepareSpoolDir(root);
+    const body = Buffer.from(Array.from({ length: 5 * SPOOL_WRITE_BYTES + 777 }, (_, i) => (i * 7 + (i >> 12)) % 253));
+    const spool = openSpool(dir, { hash: false });
+    for (let offset = 0; offset < body.length; offset += 60_000) void spool.write(body.subarray(offset, offset + 60_000));
+    const spooled = await spool.finish();
+    expect(spooled.size).toBe(body.length);
+    expect(readFileSync(spooled.path).equals(body)).toBe(true);
+    await spooled.discard();
+  });
+
   it("keeps no sha256 when none is asked for (an upload without an Idempotency-Key)", async () => {
     const dir = prepareSpoolDir(root);
     const body = Buffer.alloc(SPOOL_WRITE_BYTES + 1, 3);
