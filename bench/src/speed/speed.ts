@@ -6,12 +6,13 @@ import { join } from "node:path";
 import { startRedisServer } from "@ingest/provision";
 import sharp from "sharp";
 import { round } from "../measure.ts";
+import { updateReadme } from "../readme-block.ts";
 import { machineInfo, writeResults } from "../results.ts";
-import { measurePipeline, measureUploadMemory, measureUploads, prepareStack } from "./api-phases.ts";
+import { measurePipeline, measureUploads, prepareStack } from "./api-phases.ts";
 import { makePhotos } from "./photos.ts";
 import { measureUploadsToS3 } from "./s3-uploads.ts";
-import { updateReadme } from "../readme-block.ts";
 import { formatTable, met, type Row } from "./speed-report.ts";
+import { measureUploadMemory } from "./upload-memory.ts";
 import { measureAvifEffort, measureDrift, measureWorker } from "./worker-phases.ts";
 
 const args = new Map(process.argv.slice(2).flatMap((arg) => (arg.startsWith("--") ? [arg.slice(2).split("=") as [string, string]] : [])));
