@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { findFreePort } from "@ingest/provision";
+import { API_NODE_FLAGS, findFreePort } from "@ingest/provision";
 
 const API_MAIN = fileURLToPath(new URL("../../services/api/src/main.ts", import.meta.url));
 
@@ -16,7 +16,7 @@ export async function startApi(env: Record<string, string>): Promise<RunningApi>
   const port = await findFreePort();
   // BENCH_CPU_PROF_DIR=<folder>: the API writes a V8 CPU profile there when it stops (--cpu-prof).
   const profile = process.env.BENCH_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, API_MAIN], {
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, ...profile, API_MAIN], {
     env: { PATH: process.env.PATH ?? "", ...env, API_HOST: "127.0.0.1", API_PORT: String(port), LOG_LEVEL: "warn", PUBLIC_BASE_URL: `http://127.0.0.1:${port}/files` },
     stdio: ["ignore", "ignore", "pipe"],
   });

@@ -38,4 +38,5 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.API_PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM drains in-flight uploads for SHUTDOWN_TIMEOUT_MS (services/api/src/shutdown.ts).
 STOPSIGNAL SIGTERM
-CMD ["node", "services/api/src/main.ts"]
+# V8 heap sizing for a stream of uploads: API_NODE_FLAGS in infra/provision/src/api-node-flags.ts.
+CMD ["node", "--initial-old-space-size=128", "services/api/src/main.ts"]

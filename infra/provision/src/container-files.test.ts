@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { API_NODE_FLAGS } from "./api-node-flags.ts";
 
 // There is no container engine here: these checks are what can be known about the images and
 // the compose file without building or running them.
@@ -64,9 +65,12 @@ describe.each(DOCKERFILES)("%s", (file) => {
   it("runs a file that exists, copied into the image", () => {
     const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(text)![1]!) as string[];
     expect(cmd[0]).toBe("node");
-    expect(existsSync(join(ROOT, cmd[1]!))).toBe(true);
+    const script = cmd.at(-1)!;
+    expect(existsSync(join(ROOT, script))).toBe(true);
     const copied = lines.filter((line) => line.startsWith("COPY") && !line.includes("--from")).map((line) => line.split(/\s+/).at(-2)!);
-    expect(copied.some((source) => cmd[1]!.startsWith(`${source}/`))).toBe(true);
+    expect(copied.some((source) => script.startsWith(`${source}/`))).toBe(true);
+    // Node's flags between `node` and the script: the API's are the ones every launcher gives it.
+    expect(cmd.slice(1, -1)).toEqual(file === "api.Dockerfile" ? [...API_NODE_FLAGS] : []);
   });
 
   it("copies only paths that exist", () => {

@@ -1,3 +1,4 @@
+export { API_NODE_FLAGS } from "./api-node-flags.ts";
 export { findContainerEngine } from "./container-engine.ts";
 export { findBinary, serversDir } from "./find-binary.ts";
 export { findFreePort, findFreePorts, isPortTaken } from "./free-port.ts";

@@ -11,6 +11,7 @@ import { stackFileContent, writeStackFile } from "./start/stack-file.ts";
 import { formatSummary } from "./start/summary.ts";
 import { SupervisedApp } from "./start/supervised-app.ts";
 import { waitUntil } from "./wait-until.ts";
+import { API_NODE_FLAGS } from "./api-node-flags.ts";
 import { WORKER_ALLOCATOR_ENV } from "./worker-allocator-env.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
@@ -144,7 +145,11 @@ async function main(): Promise<void> {
   mkdirSync(LOGS_DIR, { recursive: true });
   const logOf = (name: string) => ({ stream: createWriteStream(join(LOGS_DIR, `${name}.log`), { flags: "a" }), verbose: VERBOSE });
 
-  const api = new SupervisedApp({ name: "api", script: join(ROOT, "services/api/src/main.ts"), cwd: ROOT, env, color: 36, log: logOf("api") }, { say });
+  // V8's heap sized for a stream of uploads (see api-node-flags.ts).
+  const api = new SupervisedApp(
+    { name: "api", script: join(ROOT, "services/api/src/main.ts"), nodeFlags: API_NODE_FLAGS, cwd: ROOT, env, color: 36, log: logOf("api") },
+    { say },
+  );
   // glibc's allocator, tuned to keep the worker's memory flat under sharp (see services/worker/README.md).
   const workerEnv = { ...WORKER_ALLOCATOR_ENV, ...env };
   const worker = new SupervisedApp(

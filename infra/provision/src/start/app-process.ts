@@ -10,6 +10,8 @@ export interface AppProcessSpec {
   name: string;
   /** Script path, run with this Node. */
   script: string;
+  /** Flags for Node before the script (API_NODE_FLAGS for the API). */
+  nodeFlags?: readonly string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** ANSI colour code for the prefix. */
@@ -37,7 +39,7 @@ export class AppProcess {
 
   constructor(spec: AppProcessSpec) {
     this.#spec = spec;
-    const [command, args] = withParentDeathSignal(process.execPath, [spec.script], "SIGTERM");
+    const [command, args] = withParentDeathSignal(process.execPath, [...(spec.nodeFlags ?? []), spec.script], "SIGTERM");
     // Detached, so a terminal's Ctrl-C is not delivered to it as well: it gets exactly one
     // SIGTERM, from us, and shuts down gracefully once.
     this.#child = spawn(command, args, { cwd: spec.cwd, env: spec.env, stdio: ["ignore", "pipe", "pipe"], detached: true });

@@ -85,4 +85,24 @@ describe("SupervisedApp", () => {
     expect(written.join("")).toContain('"slow"');
     expect(written.join("")).not.toContain("request completed");
   });
+
+  it("runs the script with its Node flags, and a restart with the same ones", async () => {
+    const path = script("flags", `console.log(JSON.stringify({ level: 30, execArgv: process.execArgv })); setInterval(() => {}, 1000); process.on("SIGTERM", () => process.exit(0));`);
+    const log = new PassThrough();
+    let logged = "";
+    log.on("data", (chunk) => {
+      logged += chunk;
+    });
+    const app = new SupervisedApp(
+      { name: "flags", script: path, nodeFlags: ["--initial-old-space-size=128", "--stack-size=2000"], cwd: dir, env: { PATH: process.env.PATH ?? "" }, color: 33, log: { stream: log, verbose: false } },
+      { say: () => {}, initialDelayMs: 10 },
+    );
+    try {
+      await until(() => logged.includes("execArgv"));
+    } finally {
+      await app.stop(2_000);
+    }
+    const line = JSON.parse(logged.split("\n").find((text) => text.includes("execArgv"))!) as { execArgv: string[] };
+    expect(line.execArgv).toEqual(["--initial-old-space-size=128", "--stack-size=2000"]);
+  });
 });

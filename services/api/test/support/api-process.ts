@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { API_NODE_FLAGS } from "@ingest/provision";
 
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 
@@ -15,11 +16,11 @@ export interface ApiProcess {
 }
 
 /**
- * `node services/api/src/main.ts` as its own process, as `pnpm start` runs it (or another entry
+ * `node services/api/src/main.ts` as its own process, as `pnpm start` runs it (API_NODE_FLAGS included) (or another entry
  * point, such as a test's fault-injecting one); resolves once /healthz answers.
  */
 export async function startApiProcess(env: Record<string, string>, port: number, main = MAIN): Promise<ApiProcess> {
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, main], {
     env: { ...process.env, ...env, API_HOST: "127.0.0.1", API_PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
   });

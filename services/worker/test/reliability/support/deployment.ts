@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
+  API_NODE_FLAGS,
   type DedicatedMinio,
   type DedicatedMongo,
   type DedicatedRedis,
@@ -84,7 +85,7 @@ export async function startDeployment(label: string, store: "sqlite" | "mongodb"
   let viewStore: Store | undefined;
 
   const startApi = async (): Promise<void> => {
-    const child = spawn(process.execPath, ["services/api/src/main.ts"], {
+    const child = spawn(process.execPath, [...API_NODE_FLAGS, "services/api/src/main.ts"], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? "", ...env, API_HOST: "127.0.0.1", API_PORT: String(port) },
       stdio: ["ignore", "ignore", "pipe"],
