@@ -16,9 +16,14 @@ COPY infra/provision/package.json infra/provision/
 RUN pnpm install --frozen-lockfile --prod --filter "@ingest/worker..."
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
-# glibc malloc: two arenas and a fixed mmap threshold keep the worker's memory flat under sharp
-# (services/worker/README.md; the same values as WORKER_ALLOCATOR_ENV in infra/provision).
+# jemalloc with a short decay keeps the worker's memory flat under sharp; glibc's settings stay
+# for a build without it (services/worker/README.md; the same values as WORKER_ALLOCATOR_ENV in
+# infra/provision).
+RUN apt-get update && apt-get install -y --no-install-recommends libjemalloc2 && rm -rf /var/lib/apt/lists/* \
+    && ln -s "$(find /usr/lib -name libjemalloc.so.2 | head -n 1)" /usr/local/lib/libjemalloc.so.2
 ENV NODE_ENV=production \
+    LD_PRELOAD=/usr/local/lib/libjemalloc.so.2 \
+    MALLOC_CONF=background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0 \
     MALLOC_ARENA_MAX=2 \
     MALLOC_MMAP_THRESHOLD_=131072 \
     WORKER_HEALTH_PORT=3001

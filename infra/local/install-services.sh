@@ -158,6 +158,24 @@ build_minio() (
   printf '%s\n' "$MINIO_VERSION" >"$SERVERS_DIR/minio.version"
 )
 
+# jemalloc for the worker (sharp's advice on glibc systems; infra/provision/src/worker-allocator-env.ts).
+# Optional: without it the worker runs on glibc's malloc with tuned settings, so a failed install
+# is said, not fatal.
+ensure_jemalloc() {
+  local found
+  for found in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib/aarch64-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2 /usr/lib/libjemalloc.so.2; do
+    if [ -e "$found" ]; then
+      say "jemalloc: present ($found)"
+      return
+    fi
+  done
+  if (apt_install libjemalloc2) >/dev/null 2>&1; then
+    say "jemalloc: installed (libjemalloc2)"
+  else
+    say "jemalloc: not installed (apt-get install libjemalloc2 failed); the worker uses glibc's malloc"
+  fi
+}
+
 mkdir -p "$SERVERS_DIR"
 # Two clones (say CI and a developer) installing at once would build twice and race on the files.
 exec 9>"$SERVERS_DIR/.install.lock"
@@ -165,6 +183,7 @@ flock 9
 
 # `install-services.sh redis` installs only what the embedded stack of `pnpm start` needs.
 ensure_redis
+ensure_jemalloc
 if [ "${1:-all}" = "redis" ]; then exit 0; fi
 ensure_python_requests
 ensure_vipsthumbnail

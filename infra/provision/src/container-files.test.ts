@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { API_NODE_FLAGS } from "./api-node-flags.ts";
+import { JEMALLOC_CONF, workerAllocatorEnv } from "./worker-allocator-env.ts";
 
 // There is no container engine here: these checks are what can be known about the images and
 // the compose file without building or running them.
@@ -99,5 +100,15 @@ describe.each(DOCKERFILES)("%s", (file) => {
     expect(major).toBeLessThan(Number(range[3]));
     const toolchain = /^NODE_VERSION="([\d.]+)"/m.exec(read("infra/local/toolchain.sh"))![1];
     expect(version![0]).toBe(`ARG NODE_VERSION=${toolchain}`);
+  });
+});
+
+describe("worker.Dockerfile's allocator", () => {
+  it("installs jemalloc and sets what WORKER_ALLOCATOR_ENV sets where jemalloc is found", () => {
+    const text = read("infra/containers/worker.Dockerfile");
+    expect(text).toMatch(/apt-get install -y --no-install-recommends libjemalloc2/);
+    const env = workerAllocatorEnv("/usr/local/lib/libjemalloc.so.2");
+    expect(env.MALLOC_CONF).toBe(JEMALLOC_CONF);
+    for (const [name, value] of Object.entries(env)) expect(text).toContain(`${name}=${value}`);
   });
 });

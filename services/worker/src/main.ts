@@ -91,7 +91,14 @@ async function main(): Promise<void> {
       }),
   });
   log.info(
-    { healthPort: health.port, concurrency: config.worker.concurrency, sharpConcurrency: config.worker.sharpConcurrency, queuePrefix: config.queue.prefix },
+    {
+      healthPort: health.port,
+      concurrency: config.worker.concurrency,
+      sharpConcurrency: config.worker.sharpConcurrency,
+      queuePrefix: config.queue.prefix,
+      // Set by the launcher (services/worker/README.md): what ops check first when RSS climbs.
+      allocator: process.env.LD_PRELOAD?.includes("jemalloc") ? "jemalloc" : "glibc",
+    },
     "worker started",
   );
 
