@@ -23,18 +23,15 @@ interface LaneFigures {
   readonly images: number;
   readonly wallS: number;
   readonly cpuS: number;
-  /** RSS in MiB after every 100 images (B6). */
+  /** RSS in MiB after every 10 images (B6). */
   readonly rssMiB: number[];
-  /** RSS in MiB after every 10 images (B6's windows). */
-  readonly rssMiBEvery10: number[];
   readonly peakRssMiB: number;
 }
 
-/** Runs `job` for 0..total-1, `lanes` at a time; samples RSS every 100 completions. */
+/** Runs `job` for 0..total-1, `lanes` at a time; samples RSS every 10 completions. */
 async function lanes(total: number, job: (i: number) => Promise<void>): Promise<LaneFigures> {
   for (let i = 0; i < WARM_UP; i++) await job(total + i);
   const rssMiB: number[] = [];
-  const rssMiBEvery10: number[] = [];
   let next = 0;
   let done = 0;
   const cpuBefore = process.cpuUsage();
@@ -43,16 +40,13 @@ async function lanes(total: number, job: (i: number) => Promise<void>): Promise<
     Array.from({ length: concurrency }, async () => {
       while (next < total) {
         await job(next++);
-        if (++done % 10 !== 0) continue;
-        const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
-        rssMiBEvery10.push(rss);
-        if (done % 100 === 0) rssMiB.push(rss);
+        if (++done % 10 === 0) rssMiB.push(Math.round(process.memoryUsage().rss / 2 ** 20));
       }
     }),
   );
   const wallS = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  return { images: total, wallS, cpuS: (cpu.user + cpu.system) / 1e6, rssMiB, rssMiBEvery10, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
+  return { images: total, wallS, cpuS: (cpu.user + cpu.system) / 1e6, rssMiB, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
 function widthsFor(width: number): number[] {

@@ -12,10 +12,8 @@ export interface LaneFigures {
   readonly images: number;
   readonly wallS: number;
   readonly cpuS: number;
-  /** RSS in MiB after every 100 images. */
-  readonly rssMiB: number[];
   /** RSS in MiB after every 10 images. */
-  readonly rssMiBEvery10: number[];
+  readonly rssMiB: number[];
   readonly peakRssMiB: number;
 }
 

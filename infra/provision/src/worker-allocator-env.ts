@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 
-/** Where Debian-like and Red Hat-like systems put jemalloc 5 (package libjemalloc2 / jemalloc). */
+/** Where Debian-like and Red Hat-like systems put jemalloc 5 (package libjemalloc2 / jemalloc); install-services.sh looks in the same places. */
 const JEMALLOC_PATHS = [
   "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
   "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2",

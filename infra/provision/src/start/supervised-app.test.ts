@@ -86,7 +86,7 @@ describe("SupervisedApp", () => {
     expect(written.join("")).not.toContain("request completed");
   });
 
-  it("runs the script with its Node flags, and a restart with the same ones", async () => {
+  it("runs the script with its Node flags", async () => {
     const path = script("flags", `console.log(JSON.stringify({ level: 30, execArgv: process.execArgv })); setInterval(() => {}, 1000); process.on("SIGTERM", () => process.exit(0));`);
     const log = new PassThrough();
     let logged = "";
